@@ -1,0 +1,67 @@
+"""Composition root: settings -> stores, providers, gateway -> ASGI app."""
+
+from __future__ import annotations
+
+import logging
+
+from medauto.config import Settings, load_settings
+from medauto.gateway.chain import Gateway
+from medauto.gateway.dispatch import Dispatcher
+from medauto.http.admin import AdminRoutes
+from medauto.http.asgi import AsgiApp
+from medauto.protocols.errors import ServiceError
+from medauto.protocols.messages import HttpRequest, HttpResponse
+from medauto.protocols.sigv4 import Credential, SigV4Verifier
+from medauto.protocols.specs import Service, service_model
+from medauto.services.bda.provider import BdaProvider
+from medauto.services.bda_runtime.provider import BdaRuntimeProvider
+from medauto.services.comprehendmedical.provider import ComprehendMedicalProvider
+
+log = logging.getLogger("medauto")
+
+
+def build_gateway(settings: Settings) -> tuple[Gateway, Dispatcher]:
+    dispatcher = Dispatcher(
+        {
+            Service.COMPREHEND_MEDICAL: ComprehendMedicalProvider(),
+            Service.BDA_RUNTIME: BdaRuntimeProvider(),
+            Service.BDA: BdaProvider(),
+        }
+    )
+    verifier = None
+    if settings.auth:
+        creds = {ak: Credential(ak, sk, account) for ak, sk, account in settings.key_pairs()}
+        verifier = SigV4Verifier(creds, max_skew_seconds=settings.max_clock_skew_seconds)
+    gateway = Gateway(dispatcher, verifier, settings.default_account, settings.region)
+    return gateway, dispatcher
+
+
+def build_app(settings: Settings) -> AsgiApp:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    gateway, dispatcher = build_gateway(settings)
+
+    def describe_services() -> dict[str, object]:
+        return {
+            str(svc): {
+                "operations": len(service_model(svc).operation_names),
+                "implemented": dispatcher.implemented(svc),
+            }
+            for svc in Service
+        }
+
+    def too_large(request: HttpRequest, limit: int) -> HttpResponse:
+        error = ServiceError("RequestEntityTooLargeException", f"The request body exceeds {limit} bytes.", 413)
+        return gateway.error_response(request, error)
+
+    return AsgiApp(
+        gateway.handle,
+        AdminRoutes(describe_services),
+        too_large,
+        max_body_bytes=settings.max_body_bytes,
+        worker_threads=settings.worker_threads,
+    )
+
+
+def create_app() -> AsgiApp:
+    """Factory for ASGI servers started with several worker processes (settings from MEDAUTO_* variables)."""
+    return build_app(load_settings())

@@ -1,0 +1,153 @@
+"""The ``medauto`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from medauto import __version__
+from medauto.config import Settings, load_settings
+
+log = logging.getLogger("medauto")
+
+_SERVE_HELP = """\
+Start the AWS-compatible HTTP endpoint for Comprehend Medical, the Bedrock Data Automation runtime and the
+BDA control plane. Point any AWS SDK or the AWS CLI at it with --endpoint-url / endpoint_url.
+
+Every option can also be set as an environment variable MEDAUTO_<OPTION> (e.g. MEDAUTO_PORT=4599) or in a
+TOML file given by --config / MEDAUTO_CONFIG (keys as in the variable names, lower case, without the prefix).
+SigV4 signatures are verified by default against the key pair test/test (account 123456789012).
+"""
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the HTTP server",
+        description=_SERVE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port (default 4599; 0 picks a free port and prints it)")
+    p.add_argument("--data-dir", help="folder for job store, local buckets and caches (default ./.medauto)")
+    p.add_argument("--config", help="TOML settings file")
+    p.add_argument("--no-auth", action="store_true", help="accept unsigned requests (experiments only)")
+    p.add_argument("--credentials", help="ACCESS:SECRET:ACCOUNT[,...] key pairs accepted for SigV4")
+    p.add_argument("--workers", type=int, help="HTTP server processes (default 1)")
+    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
+    p.add_argument("--access-log", action="store_true", default=None, help="log one line per request")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medauto",
+        description="Self-hosted Amazon Comprehend Medical and Bedrock Data Automation, offline.",
+    )
+    parser.add_argument("--version", action="version", version=f"medauto {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_serve(sub)
+    return parser
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        args.config,
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        auth=False if args.no_auth else None,
+        credentials=args.credentials,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=args.access_log,
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def serve(settings: Settings) -> None:
+    import signal
+    import types
+
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        # uvicorn re-raises SIGTERM/SIGINT after a graceful shutdown, so the process would die "by signal".
+        # A completed graceful shutdown is a normal exit (status 0) for process supervisors.
+        def handle_exit(self, sig: int, frame: types.FrameType | None) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            self.should_exit = True
+
+    from medauto.app import build_app
+
+    auth = f"SigV4 on ({len(settings.key_pairs())} key pair(s))" if settings.auth else "auth OFF (--no-auth)"
+    common: dict[str, Any] = {
+        "log_level": settings.log_level,
+        "access_log": settings.access_log,
+        "timeout_graceful_shutdown": 30,
+    }
+    if settings.workers > 1:
+        # Worker processes rebuild settings from the environment.
+        for name, value in settings.model_dump().items():
+            os.environ[f"MEDAUTO_{name.upper()}"] = str(value)
+        log.info(
+            "medauto %s on http://%s:%d, %d workers, %s",
+            __version__,
+            settings.host,
+            settings.port,
+            settings.workers,
+            auth,
+        )
+        uvicorn.run(
+            "medauto.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            **common,
+        )
+        return
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    # Listen before announcing the port: early connections wait in the backlog until uvicorn accepts them.
+    sock.listen(2048)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(build_app(settings), lifespan="on", **common)
+    log.info(
+        "medauto %s listening on http://%s:%d (data dir %s, %s)",
+        __version__,
+        settings.host,
+        port,
+        settings.data_dir,
+        auth,
+    )
+    print(f"medauto listening on http://{settings.host}:{port}", flush=True)
+    _Server(config).run(sockets=[sock])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings_from(args)
+    except (ValidationError, ValueError) as exc:
+        print(f"medauto: invalid settings:\n{exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if args.command == "serve":
+        serve(settings)
+    return 0

@@ -1,0 +1,94 @@
+"""One typed settings object, read from ``MEDAUTO_*`` environment variables and an optional TOML file.
+
+Precedence: explicit overrides (CLI flags) > environment > config file > defaults. The object is built once by
+the CLI and passed down; nothing imports it as a global.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_CREDENTIALS = f"test:test:{DEFAULT_ACCOUNT}"
+_CONFIG_FILE: ContextVar[str | None] = ContextVar("medauto_config_file", default=None)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDAUTO_", extra="forbid", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(4599, ge=0, le=65535, description="TCP port of the HTTP server (0 picks a free one).")
+    data_dir: Path = Field(Path(".medauto"), description="Folder for the job store, buckets and caches.")
+    auth: bool = Field(True, description="Verify AWS Signature V4 on every request.")
+    credentials: str = Field(
+        DEFAULT_CREDENTIALS,
+        description="Accepted key pairs: comma-separated ACCESS_KEY:SECRET_KEY:ACCOUNT_ID triples.",
+    )
+    default_account: str = Field(DEFAULT_ACCOUNT, pattern=r"^[0-9]{12}$", description="Account used with --no-auth.")
+    region: str = Field("us-east-1", description="Region used in ARNs when a request carries none.")
+    max_clock_skew_seconds: int = Field(900, ge=0, description="Allowed distance between request and server time.")
+    max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Largest request body accepted.")
+    worker_threads: int = Field(16, ge=1, le=512, description="Threads that run request handlers.")
+    workers: int = Field(1, ge=1, le=64, description="HTTP server processes.")
+    log_level: str = Field("info", description="debug, info, warning or error.")
+    access_log: bool = Field(False, description="Log one line per HTTP request.")
+
+    @field_validator("credentials")
+    @classmethod
+    def _check_credentials(cls, value: str) -> str:
+        parse_credentials(value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        value = value.lower()
+        if value not in ("debug", "info", "warning", "error"):
+            raise ValueError("log_level must be debug, info, warning or error")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _CONFIG_FILE.get() or os.environ.get("MEDAUTO_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+    def key_pairs(self) -> list[tuple[str, str, str]]:
+        return parse_credentials(self.credentials)
+
+
+def parse_credentials(value: str) -> list[tuple[str, str, str]]:
+    pairs = []
+    for item in value.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        parts = item.split(":")
+        if len(parts) != 3 or not all(parts) or not (parts[2].isdigit() and len(parts[2]) == 12):
+            raise ValueError(f"credential {item.split(':')[0]!r} must be ACCESS_KEY:SECRET_KEY:12-digit-ACCOUNT")
+        pairs.append((parts[0], parts[1], parts[2]))
+    return pairs
+
+
+def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    """Build Settings; ``config_file`` wins over ``MEDAUTO_CONFIG``; ``None`` overrides are ignored."""
+    token = _CONFIG_FILE.set(config_file)
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    finally:
+        _CONFIG_FILE.reset(token)

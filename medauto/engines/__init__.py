@@ -1,0 +1,1 @@
+"""Real processing engines: no AWS shapes, no HTTP."""

@@ -1,0 +1,1 @@
+"""The request pipeline: route, authenticate, parse, validate, dispatch, serialize."""

@@ -1,0 +1,1 @@
+"""HTTP layer: framework adapters and the plain request/response messages."""

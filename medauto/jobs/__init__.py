@@ -1,0 +1,1 @@
+"""Job records, stores, runner and executors."""

@@ -1,0 +1,1 @@
+"""Amazon Bedrock Data Automation runtime (2024-06-13)."""

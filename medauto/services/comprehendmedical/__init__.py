@@ -1,0 +1,1 @@
+"""Amazon Comprehend Medical (2018-10-30)."""

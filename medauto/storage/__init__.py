@@ -1,0 +1,1 @@
+"""Object stores (local folders, any S3 API)."""
