@@ -20,6 +20,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 MAX_DEPTH = 7
@@ -149,3 +150,83 @@ def normalise(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [normalise(v) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------------------------- valid samples
+
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/medauto"
+PROFILE = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-profile/us.data-automation-v1"
+PROJECT = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-project/f048b3c34463"
+BLUEPRINT = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:blueprint/74337e86aff6"
+INVOCATION = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-invocation/b4c1000a-a680-4920-a365-3ede3ed43417"
+
+# Strings tried, in order, for a patterned string shape; the first that fully matches (and fits the length) wins.
+CANDIDATES = [
+    "abc123",
+    "my-bucket",
+    "1",
+    ROLE,
+    "s3://my-bucket/key/file.pdf",
+    PROFILE,
+    PROJECT,
+    BLUEPRINT,
+    INVOCATION,
+    f"arn:aws:bedrock:us-east-1:{ACCOUNT}:blueprint-optimization-invocation/abcdef123456",
+    f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-library/abcdef123456",
+    f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-library-ingestion-job/abcdef123456",
+]
+
+
+def sample_string(shape: Shape) -> str | None:
+    meta = shape.metadata
+    if "enum" in meta:
+        return str(meta["enum"][0])
+    lo, hi = meta.get("min", 0), meta.get("max", 10**9)
+    pattern = meta.get("pattern")
+    candidate: str
+    for candidate in [*CANDIDATES, "a" * max(lo, 1)]:
+        fits = lo <= len(candidate) <= hi
+        if fits and (pattern is None or regex.fullmatch(pattern, candidate)):
+            return candidate
+    return None
+
+
+def valid_sample(shape: Shape, full: bool, depth: int = 0) -> Any:
+    """A valid value: required members only (``full=False``) or every member (to depth 8)."""
+    kind, meta = shape.type_name, shape.metadata
+    if kind == "structure":
+        required = set(meta.get("required", ()))
+        out: dict[str, Any] = {}
+        for name, member in shape.members.items():
+            if meta.get("union"):  # exactly one member: the first buildable one
+                if out:
+                    break
+            elif name not in required and not (full and depth < 8):
+                continue
+            value = valid_sample(member, full, depth + 1)
+            if value is None:
+                assert name not in required, f"cannot build required {shape.name}.{name}"
+                continue
+            out[name] = value
+        return out
+    if kind == "list":
+        count = max(meta.get("min", 0), 1 if full else 0)
+        return [valid_sample(shape.member, full, depth + 1) for _ in range(count)]
+    if kind == "map":
+        count = max(meta.get("min", 0), 1 if full else 0)
+        key = valid_sample(shape.key, full, depth + 1)
+        return {f"{key}{i}" if i else key: valid_sample(shape.value, full, depth + 1) for i in range(count)}
+    if kind == "string":
+        return sample_string(shape)
+    if kind in ("integer", "long"):
+        return int(meta.get("min", 0))
+    if kind in ("float", "double"):
+        return float(meta.get("min", 0.5))
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return datetime(2025, 1, 27, 8, 1, 50, tzinfo=UTC)
+    if kind == "blob":
+        return b"x" * max(meta.get("min", 0), 1)
+    raise AssertionError(f"unexpected shape type {kind}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -106,6 +107,8 @@ class AsgiApp:
 
 
 async def _respond(send: Send, response: HttpResponse) -> None:
+    # Every answer carries a request id, also the admin routes and the early 413.
+    response.headers.setdefault("x-amzn-requestid", str(uuid.uuid4()))
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers.items()]
     headers.append((b"content-length", str(len(response.body)).encode()))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -26,6 +26,7 @@ MAX_PRESIGN_EXPIRES = 604800  # one week, as AWS enforces
 _QUERY_SAFE = "-_.~"
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
 _SCOPE_DATE = re.compile(r"\d{8}")
+_STAMP = re.compile(r"(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z")
 _KEY_CACHE_SIZE = 128
 _MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access "
@@ -108,8 +109,12 @@ def parse_authorization(value: str) -> AuthorizationHeader | None:
 
 
 def _timestamp_epoch(stamp: str) -> int | None:
+    match = _STAMP.fullmatch(stamp)  # much faster than strptime; datetime() still validates the ranges
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = map(int, match.groups())
     try:
-        return int(datetime.strptime(stamp, TIMESTAMP_FORMAT).replace(tzinfo=UTC).timestamp())
+        return int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp())
     except ValueError:
         return None
 
@@ -180,6 +185,12 @@ class SigV4Verifier:
 
     def verify(self, request: HttpRequest) -> AuthResult:
         """The caller's identity, or a 403 ``ServiceError`` explaining why the request is not authenticated."""
+        try:
+            return self._verify(request)
+        except UnicodeError:  # e.g. lone surrogates from a lenient decoder: no SDK could have signed that
+            raise _forbidden("InvalidSignatureException", _MISMATCH) from None
+
+    def _verify(self, request: HttpRequest) -> AuthResult:
         value = request.headers.get("authorization", "").strip()
         if not value:
             pairs = _query_pairs(request.query_string)
@@ -207,7 +218,8 @@ class SigV4Verifier:
                 )
         if params["X-Amz-Algorithm"] != ALGORITHM:
             raise _incomplete(f"Unsupported AWS 'algorithm': '{params['X-Amz-Algorithm']}'.")
-        expires = int(params["X-Amz-Expires"]) if params["X-Amz-Expires"].isdigit() else -1
+        raw_expires = params["X-Amz-Expires"]
+        expires = int(raw_expires) if raw_expires.isascii() and raw_expires.isdigit() and len(raw_expires) < 8 else -1
         if not 0 <= expires <= MAX_PRESIGN_EXPIRES:
             raise _incomplete(f"X-Amz-Expires must be an integer between 0 and {MAX_PRESIGN_EXPIRES} (one week).")
         parsed = _build(params["X-Amz-Credential"], params["X-Amz-SignedHeaders"], params["X-Amz-Signature"])

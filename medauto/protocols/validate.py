@@ -21,7 +21,7 @@ from medauto.protocols.specs import Service
 log = logging.getLogger(__name__)
 
 _TEXT_TOO_LONG = "TextSizeLimitExceededException"
-# String shape name -> error code used when a too-long value of that shape is the request's only violation.
+# String shape name -> error code used when too-long values of such shapes are the request's only violations.
 MAX_LENGTH_ERROR_CODES: dict[Service, dict[str, str]] = {
     Service.COMPREHEND_MEDICAL: {
         "BoundedLengthString": _TEXT_TOO_LONG,  # DetectEntities(V2), DetectPHI: Text 1-20000
@@ -36,8 +36,8 @@ _MAX_VALUE_CHARS = 256
 _INF = float("inf")
 _NOT_NULL = "Member must not be null"
 
-# (path, offending value, node, constraint text, is a max-length violation)
-_Violation = tuple[str, Any, "_Node", str, bool]
+# (path, offending value, node, constraint text)
+_Violation = tuple[str, Any, "_Node", str]
 _Check = Callable[["_Node", Any, str, "str | int", list[_Violation]], None]
 
 
@@ -75,42 +75,35 @@ def _check_any(node: _Node, value: Any, prefix: str, name: str | int, errs: list
 
 
 def _type_error(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
-    errs.append((f"{prefix}{name}", value, node, node.type_text, False))
+    errs.append((f"{prefix}{name}", value, node, node.type_text))
 
 
 def _check_str(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     if not isinstance(value, str):
         return _type_error(node, value, prefix, name, errs)
     n = len(value)  # Unicode code points, as Smithy's length trait counts them
-    if n < node.lo:
-        errs.append((f"{prefix}{name}", value, node, node.lo_text, False))
-    if n > node.hi:
-        errs.append((f"{prefix}{name}", value, node, node.hi_text, True))
+    if n < node.lo or n > node.hi:
+        _bounds(node, n, value, prefix, name, errs)
     rx = node.regex
-    if rx is not None and rx.search(value) is None:
-        errs.append((f"{prefix}{name}", value, node, node.pattern_text, False))
+    if rx is not None and rx.fullmatch(value) is None:
+        errs.append((f"{prefix}{name}", value, node, node.pattern_text))
     enum = node.enum
     if enum is not None and value not in enum:
-        errs.append((f"{prefix}{name}", value, node, node.enum_text, False))
-    return None
+        errs.append((f"{prefix}{name}", value, node, node.enum_text))
 
 
-def _sizes(node: _Node, n: int, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
+def _bounds(node: _Node, n: Any, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     if n < node.lo:
-        errs.append((f"{prefix}{name}", value, node, node.lo_text, False))
+        errs.append((f"{prefix}{name}", value, node, node.lo_text))
     if n > node.hi:
-        errs.append((f"{prefix}{name}", value, node, node.hi_text, False))
+        errs.append((f"{prefix}{name}", value, node, node.hi_text))
 
 
 def _check_number(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     ok: bool = value is not True and value is not False and isinstance(value, node.types)
     if not ok:
         return _type_error(node, value, prefix, name, errs)
-    if value < node.lo:
-        errs.append((f"{prefix}{name}", value, node, node.lo_text, False))
-    if value > node.hi:
-        errs.append((f"{prefix}{name}", value, node, node.hi_text, False))
-    return None
+    return _bounds(node, value, value, prefix, name, errs)
 
 
 def _check_type(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
@@ -121,30 +114,29 @@ def _check_type(node: _Node, value: Any, prefix: str, name: str | int, errs: lis
 def _check_blob(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     if not isinstance(value, bytes | bytearray):
         return _type_error(node, value, prefix, name, errs)
-    return _sizes(node, len(value), value, prefix, name, errs)
+    return _bounds(node, len(value), value, prefix, name, errs)
 
 
 def _check_list(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     if not isinstance(value, list | tuple):
         return _type_error(node, value, prefix, name, errs)
     n = len(value)
-    _sizes(node, n, value, prefix, name, errs)
+    _bounds(node, n, value, prefix, name, errs)
     item = node.item
     check = item.check
     if n and check is not _check_any:
         sub = f"{prefix}{name}."
         for i, v in enumerate(value, 1):
             if v is None:
-                errs.append((f"{sub}{i}", None, item, _NOT_NULL, False))
+                errs.append((f"{sub}{i}", None, item, _NOT_NULL))
             else:
                 check(item, v, sub, i, errs)
-    return None
 
 
 def _check_map(node: _Node, value: Any, prefix: str, name: str | int, errs: list[_Violation]) -> None:
     if not isinstance(value, dict):
         return _type_error(node, value, prefix, name, errs)
-    _sizes(node, len(value), value, prefix, name, errs)
+    _bounds(node, len(value), value, prefix, name, errs)
     key, val = node.key, node.value
     sub = f"{prefix}{name}."
     keys_ok = True
@@ -154,12 +146,11 @@ def _check_map(node: _Node, value: Any, prefix: str, name: str | int, errs: list
             key.check(key, k, "", "", key_errs)
             if key_errs:  # Coral reports bad keys once per map, listing the key shape's constraints
                 keys_ok = False
-                errs.append((f"{prefix}{name}", value, node, node.key_text, False))
+                errs.append((f"{prefix}{name}", value, node, node.key_text))
         if v is None:
-            errs.append((f"{sub}{k}", None, val, _NOT_NULL, False))
+            errs.append((f"{sub}{k}", None, val, _NOT_NULL))
         else:
             val.check(val, v, sub, k, errs)
-    return None
 
 
 def _struct_body(node: _Node, value: dict[str, Any], sub: str, errs: list[_Violation]) -> int:
@@ -169,7 +160,7 @@ def _struct_body(node: _Node, value: dict[str, Any], sub: str, errs: list[_Viola
         v = get(key)
         if v is None:
             if required:
-                errs.append((sub + label, None, child, _NOT_NULL, False))
+                errs.append((sub + label, None, child, _NOT_NULL))
             continue
         n_set += 1
         child.check(child, v, sub, label, errs)
@@ -181,8 +172,7 @@ def _check_struct(node: _Node, value: Any, prefix: str, name: str | int, errs: l
         return _type_error(node, value, prefix, name, errs)
     n_set = _struct_body(node, value, f"{prefix}{name}.", errs)
     if node.union and n_set != 1:
-        errs.append((f"{prefix}{name}", value, node, "Member must have exactly one member set", False))
-    return None
+        errs.append((f"{prefix}{name}", value, node, "Member must have exactly one member set"))
 
 
 _NUMERIC = frozenset({"integer", "long", "float", "double", "bigInteger", "bigDecimal", "byte", "short"})
@@ -201,39 +191,26 @@ _CHECKS: dict[str, tuple[_Check, tuple[type, ...]]] = {
 }
 
 
+# Escapes and character classes (kept as they are), lookarounds, and the metacharacters whose meaning differs.
+_TOKENS = regex.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?<?[=!]|[$^.]", regex.DOTALL)
+# ECMAScript `$` is end of input only (Python's also matches before a final "\n"); `.` excludes all line terminators.
+_SWAPS = {"$": r"\Z", ".": r"[^\n\r\u2028\u2029]"}
+_ASSERTIONS = frozenset({"^", "$", r"\b", r"\B", "(?=", "(?!", "(?<=", "(?<!"})
+
+
 def _translate(pattern: str) -> tuple[str, bool]:
     """ECMAScript -> ``regex`` syntax; also says whether the pattern holds an anchor or lookaround."""
-    out: list[str] = []
-    asserts = in_class = False
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\" and i + 1 < n:
-            asserts = asserts or pattern[i + 1] in "bB"
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-            out.append("\\[" if c == "[" else c)
-        elif c == "[":
-            in_class = True
-            out.append(c)
-        elif c == "$":  # ECMAScript `$` is end of input only; Python's also matches before a final "\n"
-            asserts = True
-            out.append("\\Z")
-        elif c == ".":  # ECMAScript `.` excludes every line terminator
-            out.append("[^\\n\\r\\u2028\\u2029]")
-        else:
-            asserts = asserts or c == "^" or pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i)
-            out.append(c)
-        i += 1
-    return "".join(out), asserts
+    asserts = any(token in _ASSERTIONS for token in _TOKENS.findall(pattern))
+    return _TOKENS.sub(lambda m: _SWAPS.get(m.group(), m.group()), pattern), asserts
 
 
 @cache
 def _compile_pattern(pattern: str) -> Any:
-    """The compiled (search-semantics) regex, or None when the check can be skipped."""
+    """The compiled regex, matched against the WHOLE value as AWS does; None when the check can be skipped.
+
+    Smithy says patterns are unanchored, but AWS services reject values where only a part matches (e.g. a
+    comma in an IAM tag value for ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*``), so we follow what the services do.
+    """
     source, asserts = _translate(pattern)
     compiled: Any
     try:
@@ -242,8 +219,8 @@ def _compile_pattern(pattern: str) -> Any:
         log.warning("skipping model pattern %r that does not compile: %s", pattern, exc)
         compiled = None
     else:
-        if not asserts and compiled.search("") is not None:
-            compiled = None  # matches the empty string anywhere: matches every string (e.g. ".*", "[0-9]*")
+        if source in (".*", "^.*$", r"[^\n\r\u2028\u2029]*"):
+            compiled = None  # matches every string: no check needed
     return compiled
 
 
@@ -254,7 +231,7 @@ def _compile(shape: Shape, memo: dict[str, _Node]) -> _Node:
     node = memo[shape.name] = _Node(shape)
     meta: dict[str, Any] = shape.metadata
     kind = shape.type_name
-    if kind == "structure" and (meta.get("document") or getattr(shape, "is_document_type", False)):
+    if kind == "structure" and meta.get("document"):
         return node  # document: arbitrary JSON, nothing to check
     node.check, node.types = _CHECKS.get(kind, (_check_any, ()))
     children: list[_Node] = []
@@ -330,16 +307,19 @@ def _show(value: Any, node: _Node) -> str:
 
 def _error(errs: list[_Violation], code: str, overrides: Mapping[str, str] | None, fields: bool) -> ServiceError:
     if overrides:
-        codes = [overrides.get(node.shape_name) if too_long else None for _, _, node, _, too_long in errs]
+        # Only when every violation is a too-long string of a listed shape (e.g. CM's Text).
+        codes = [
+            overrides.get(n.shape_name) if t is n.hi_text and n.type_name == "string" else None for *_, n, t in errs
+        ]
         if all(codes):
-            _, value, node, _, _ = errs[0]
+            _, value, node, _ = errs[0]
             message = f"Text size limit exceeded: the text is {len(value)} characters; the limit is {_num(node.hi)}."
             return ServiceError(str(codes[0]), message, 400)
     listed = errs[:_MAX_LISTED]
     count = len(errs)
-    parts = [f"Value {_show(v, n)} at '{path}' failed to satisfy constraint: {text}" for path, v, n, text, _ in listed]
+    parts = [f"Value {_show(v, n)} at '{path}' failed to satisfy constraint: {text}" for path, v, n, text in listed]
     message = f"{count} validation error{'' if count == 1 else 's'} detected: " + "; ".join(parts)
-    extra = {"fieldList": [{"name": path, "message": text} for path, _, _, text, _ in listed]} if fields else {}
+    extra = {"fieldList": [{"name": path, "message": text} for path, _, _, text in listed]} if fields else {}
     return ServiceError(code, message, 400, fields=extra)
 
 
@@ -367,6 +347,6 @@ def validate_input(
     if isinstance(params, dict):
         _struct_body(root, params, "", errs)
     else:
-        errs.append(("", params, root, root.type_text, False))
+        errs.append(("", params, root, root.type_text))
     if errs:
         raise _error(errs, error_code, max_length_error_codes, plan[2])

@@ -40,8 +40,9 @@ def error_of(call: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def test_health_and_services(server: Server) -> None:
-    status, _, body = raw(server, "GET", "/_medauto/health")
+    status, headers, body = raw(server, "GET", "/_medauto/health")
     assert status == 200
+    assert len(headers["x-amzn-requestid"]) == 36
     assert json.loads(body)["status"] == "ok"
     status, _, body = raw(server, "GET", "/_medauto/services")
     services = json.loads(body)
@@ -199,6 +200,7 @@ def test_no_auth_mode_and_body_limit_and_graceful_stop(tmp_path: Path) -> None:
             {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
         )
         assert status == 413
+        assert "x-amzn-requestid" in headers
         assert json.loads(body)["__type"] == "RequestEntityTooLargeException"
         status, headers, body = raw(
             srv,

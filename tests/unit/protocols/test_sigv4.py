@@ -256,6 +256,16 @@ def test_non_ascii_signature_is_a_mismatch_not_a_crash() -> None:
     assert rejected(dataclasses.replace(http, headers={**http.headers, "authorization": bad})).message == MISMATCH
 
 
+def test_undecodable_text_is_a_mismatch_not_a_crash() -> None:
+    http = to_http(sign(AWSRequest("GET", ENDPOINT + "/?a=1", {})))
+    for variant in (
+        dataclasses.replace(http, query_string="a=\udcff"),
+        dataclasses.replace(http, path="/\udcff"),
+        dataclasses.replace(http, headers={**http.headers, "host": "\udcff"}),
+    ):
+        assert rejected(variant).message == MISMATCH
+
+
 def test_clock_skew_past() -> None:
     http = to_http(sign(json_request()))
     error = rejected(http, verifier(NOW + 901))
@@ -425,8 +435,9 @@ def test_presigned_url_incomplete_parameters() -> None:
     assert error.message == (
         "AWS query-string parameters must include 'X-Amz-Credential'. Re-examine the query-string parameters."
     )
-    too_long = http.query_string.replace("X-Amz-Expires=300", "X-Amz-Expires=604801")
-    assert rejected(dataclasses.replace(http, query_string=too_long)).code == "IncompleteSignatureException"
+    for bad_expires in ("604801", "%C2%B2", "-1", "9" * 5000):
+        query = http.query_string.replace("X-Amz-Expires=300", f"X-Amz-Expires={bad_expires}")
+        assert rejected(dataclasses.replace(http, query_string=query)).code == "IncompleteSignatureException"
     bad_alg = http.query_string.replace("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=HMAC")
     assert "Unsupported AWS 'algorithm'" in rejected(dataclasses.replace(http, query_string=bad_alg)).message
 
