@@ -195,13 +195,11 @@ _CHECKS: dict[str, tuple[_Check, tuple[type, ...]]] = {
 _TOKENS = regex.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\(\?<?[=!]|[$^.]", regex.DOTALL)
 # ECMAScript `$` is end of input only (Python's also matches before a final "\n"); `.` excludes all line terminators.
 _SWAPS = {"$": r"\Z", ".": r"[^\n\r\u2028\u2029]"}
-_ASSERTIONS = frozenset({"^", "$", r"\b", r"\B", "(?=", "(?!", "(?<=", "(?<!"})
 
 
-def _translate(pattern: str) -> tuple[str, bool]:
-    """ECMAScript -> ``regex`` syntax; also says whether the pattern holds an anchor or lookaround."""
-    asserts = any(token in _ASSERTIONS for token in _TOKENS.findall(pattern))
-    return _TOKENS.sub(lambda m: _SWAPS.get(m.group(), m.group()), pattern), asserts
+def _translate(pattern: str) -> str:
+    """ECMAScript -> ``regex`` syntax."""
+    return _TOKENS.sub(lambda m: _SWAPS.get(m.group(), m.group()), pattern)
 
 
 @cache
@@ -211,7 +209,7 @@ def _compile_pattern(pattern: str) -> Any:
     Smithy says patterns are unanchored, but AWS services reject values where only a part matches (e.g. a
     comma in an IAM tag value for ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*``), so we follow what the services do.
     """
-    source, asserts = _translate(pattern)
+    source = _translate(pattern)
     compiled: Any
     try:
         compiled = regex.compile(source)
