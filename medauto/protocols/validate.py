@@ -199,7 +199,7 @@ _SWAPS = {"$": r"\Z", ".": r"[^\n\r\u2028\u2029]"}
 
 def _translate(pattern: str) -> str:
     """ECMAScript -> ``regex`` syntax."""
-    return _TOKENS.sub(lambda m: _SWAPS.get(m.group(), m.group()), pattern)
+    return str(_TOKENS.sub(lambda m: _SWAPS.get(m.group(), m.group()), pattern))
 
 
 @cache
