@@ -101,17 +101,13 @@ def serve(settings: Settings) -> None:
         "timeout_graceful_shutdown": 30,
     }
     if settings.workers > 1:
+        if settings.port == 0:
+            raise SystemExit("medauto: --port 0 cannot be combined with --workers > 1 (each worker needs one port)")
         # Worker processes rebuild settings from the environment.
         for name, value in settings.model_dump().items():
             os.environ[f"MEDAUTO_{name.upper()}"] = str(value)
-        log.info(
-            "medauto %s on http://%s:%d, %d workers, %s",
-            __version__,
-            settings.host,
-            settings.port,
-            settings.workers,
-            auth,
-        )
+        log.info("medauto %s, %d workers, %s", __version__, settings.workers, auth)
+        print(f"medauto listening on http://{settings.host}:{settings.port}", flush=True)
         uvicorn.run(
             "medauto.app:create_app",
             factory=True,
