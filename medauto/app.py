@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from medauto.config import Settings, load_settings
+from medauto.engines.text.pipeline import PROFILES, shared_pipeline
 from medauto.gateway.chain import Gateway
 from medauto.gateway.dispatch import Dispatcher
 from medauto.http.admin import AdminRoutes
@@ -23,7 +24,7 @@ log = logging.getLogger("medauto")
 def build_gateway(settings: Settings) -> tuple[Gateway, Dispatcher]:
     dispatcher = Dispatcher(
         {
-            Service.COMPREHEND_MEDICAL: ComprehendMedicalProvider(),
+            Service.COMPREHEND_MEDICAL: ComprehendMedicalProvider(lambda: shared_pipeline(settings.text_profile)),
             Service.BDA_RUNTIME: BdaRuntimeProvider(),
             Service.BDA: BdaProvider(),
         }
@@ -37,6 +38,8 @@ def build_gateway(settings: Settings) -> tuple[Gateway, Dispatcher]:
 
 
 def build_app(settings: Settings) -> AsgiApp:
+    if settings.text_profile not in PROFILES:
+        raise SystemExit(f"medauto: unknown text profile {settings.text_profile!r}; known: {', '.join(PROFILES)}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     gateway, dispatcher = build_gateway(settings)
 
@@ -53,12 +56,18 @@ def build_app(settings: Settings) -> AsgiApp:
         error = ServiceError("RequestEntityTooLargeException", f"The request body exceeds {limit} bytes.", 413)
         return gateway.error_response(request, error)
 
+    def startup() -> None:
+        if settings.preload:
+            log.info("preloading the %s text profile", settings.text_profile)
+            shared_pipeline(settings.text_profile)
+
     return AsgiApp(
         gateway.handle,
         AdminRoutes(describe_services),
         too_large,
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
+        on_startup=startup,
     )
 
 

@@ -41,8 +41,29 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--no-auth", action="store_true", help="accept unsigned requests (experiments only)")
     p.add_argument("--credentials", help="ACCESS:SECRET:ACCOUNT[,...] key pairs accepted for SigV4")
     p.add_argument("--workers", type=int, help="HTTP server processes (default 1)")
+    p.add_argument("--text-profile", help="clinical text pipeline profile (default fast)")
+    p.add_argument("--preload", action="store_true", default=None, help="load text models at start-up")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
     p.add_argument("--access-log", action="store_true", default=None, help="log one line per request")
+
+
+_EVAL_HELP = """\
+Measure the extraction engines on the public development data in shared/data (never on test splits) and
+print precision / recall / F1 per type. Suites: ncbi-disease and bc5cdr (disease and chemical NER, exact spans),
+negex (negation of a given condition), presidio (PHI spans, exact and overlap). Writes JSON with --out.
+"""
+
+
+def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="measure engine accuracy on the development data",
+        description=_EVAL_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("suites", nargs="*", help="suites to run (default: all text suites)")
+    p.add_argument("--data", help="the shared/data folder (default: ../shared/data next to the checkout)")
+    p.add_argument("--out", help="write the figures as JSON to this file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"medauto {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_serve(sub)
+    _add_eval(sub)
     return parser
 
 
@@ -67,6 +89,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         workers=args.workers,
         log_level=args.log_level,
         access_log=args.access_log,
+        text_profile=args.text_profile,
+        preload=args.preload,
     )
 
 
@@ -136,8 +160,33 @@ def serve(settings: Settings) -> None:
     _Server(config).run(sockets=[sock])
 
 
+def run_eval(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from medauto.engines.text.evaluate import SUITES, default_data_dir, run_suites
+
+    suites = args.suites or list(SUITES)
+    unknown = [name for name in suites if name not in SUITES]
+    if unknown:
+        print(f"medauto eval: unknown suite(s) {', '.join(unknown)}; known: {', '.join(SUITES)}", file=sys.stderr)
+        return 2
+    data = Path(args.data) if args.data else default_data_dir()
+    if not data.is_dir():
+        print(f"medauto eval: no data folder at {data} (use --data)", file=sys.stderr)
+        return 2
+    report = run_suites(data, suites, echo=lambda line: print(line, flush=True))
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, indent=2))
+        print(f"wrote {args.out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "eval":
+        configure_logging("warning")
+        return run_eval(args)
     try:
         settings = _settings_from(args)
     except (ValidationError, ValueError) as exc:

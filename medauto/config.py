@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Largest request body accepted.")
     worker_threads: int = Field(16, ge=1, le=512, description="Threads that run request handlers.")
     workers: int = Field(1, ge=1, le=64, description="HTTP server processes.")
+    text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
+    preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
     log_level: str = Field("info", description="debug, info, warning or error.")
     access_log: bool = Field(False, description="Log one line per HTTP request.")
 

@@ -2,8 +2,8 @@
 # One command: set up (first run only), lint, type-check, check import layers, and run the whole test suite.
 # Extra arguments go to pytest.
 source "$(dirname "$0")/bootstrap.sh" test
-echo "== ruff";          .venv/bin/ruff check medauto tests bench
-echo "== mypy";          .venv/bin/mypy
+echo "== ruff";          .venv/bin/ruff check medauto tests bench tools
+echo "== mypy";          .venv/bin/mypy medauto tools
 echo "== import-linter"; .venv/bin/lint-imports
 echo "== pytest"
 set +e

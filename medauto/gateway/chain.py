@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from botocore.model import ServiceModel
 
 from medauto.gateway.dispatch import Dispatcher
-from medauto.protocols.errors import ServiceError, internal_error
+from medauto.protocols.errors import InvalidEncodingError, ServiceError, internal_error
 from medauto.protocols.messages import HttpRequest, HttpResponse
 from medauto.protocols.routing import CODECS, Route, guess_protocol, resolve
 from medauto.protocols.sigv4 import AuthResult, SigV4Verifier, parse_authorization
@@ -71,6 +71,10 @@ class Gateway:
             )
             response = codec.serialize_response(route.operation, self._dispatcher.dispatch(context, params))
         except ServiceError as error:
+            if isinstance(error, InvalidEncodingError) and route is not None:
+                modeled = SERVICE_INFO[route.service].encoding_error
+                if modeled:
+                    error = ServiceError(modeled, error.message, 400)
             response = self.error_response(request, error, route)
             level = logging.WARNING if error.status >= 500 else logging.DEBUG
             log.log(level, "%s %s -> %s %s: %s", request.method, request.path, error.status, error.code, error.message)

@@ -9,7 +9,7 @@ from botocore.model import OperationModel, ServiceModel
 
 from medauto.protocols import shapes
 from medauto.protocols.base import error_members
-from medauto.protocols.errors import SerializationError, ServiceError
+from medauto.protocols.errors import InvalidEncodingError, SerializationError, ServiceError
 from medauto.protocols.messages import HttpRequest, HttpResponse
 from medauto.protocols.specs import Protocol
 
@@ -21,7 +21,9 @@ def load_json_object(body: bytes) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except UnicodeDecodeError:
+        raise InvalidEncodingError("The request body is not valid UTF-8.") from None
+    except ValueError:
         raise SerializationError("The request body is not valid JSON.") from None
     if not isinstance(value, dict):
         raise SerializationError("The request body must be a JSON object.")

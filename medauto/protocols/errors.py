@@ -30,6 +30,10 @@ class SerializationError(ServiceError):
         super().__init__("SerializationException", message, 400)
 
 
+class InvalidEncodingError(SerializationError):
+    """Text that is not valid UTF-8 (or holds lone surrogates); some services model their own code for it."""
+
+
 class UnknownOperationError(ServiceError):
     def __init__(self, message: str) -> None:
         super().__init__("UnknownOperationException", message, 400)

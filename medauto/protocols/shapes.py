@@ -17,7 +17,7 @@ from typing import Any
 import cbor2
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-from medauto.protocols.errors import SerializationError
+from medauto.protocols.errors import InvalidEncodingError, SerializationError
 
 _SPECIAL_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
@@ -184,7 +184,7 @@ def decode(shape: Shape, value: Any, fmt: WireFormat, path: str = "") -> Any:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:  # JSON escapes can smuggle in lone surrogates
-                raise SerializationError(f"Invalid Unicode (lone surrogate) at '{path}'") from None
+                raise InvalidEncodingError(f"Invalid Unicode (lone surrogate) at '{path}'") from None
         return value
     if type_name in ("integer", "long", "short", "byte"):
         if isinstance(value, bool) or not isinstance(value, int):

@@ -30,6 +30,8 @@ class ServiceInfo:
     protocols: tuple[Protocol, ...]
     # The modeled error that carries a failed constraint check for this service.
     validation_error: str
+    # The modeled error for text that is not valid UTF-8, where the service has one.
+    encoding_error: str | None = None
 
 
 SERVICE_INFO: dict[Service, ServiceInfo] = {
@@ -39,6 +41,7 @@ SERVICE_INFO: dict[Service, ServiceInfo] = {
         "ComprehendMedical_20181030",
         (Protocol.JSON, Protocol.CBOR),
         "InvalidRequestException",
+        "InvalidEncodingException",
     ),
     Service.BDA_RUNTIME: ServiceInfo(
         Service.BDA_RUNTIME, "bedrock", "AmazonBedrockKeystoneRuntimeService", (Protocol.JSON,), "ValidationException"

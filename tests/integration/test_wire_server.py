@@ -205,6 +205,15 @@ def test_no_auth_mode_and_body_limit_and_graceful_stop(tmp_path: Path) -> None:
         status, headers, body = raw(
             srv,
             "POST",
+            "/",
+            b'{"Text": "\xff\xfe"}',
+            {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
+        )
+        assert status == 400
+        assert json.loads(body)["__type"] == "InvalidEncodingException"
+        status, headers, body = raw(
+            srv,
+            "POST",
             "/service/ComprehendMedical_20181030/operation/DetectPHI",
             b"\xff\x00garbage",
             {"smithy-protocol": "rpc-v2-cbor", "Content-Type": "application/cbor"},

@@ -5,6 +5,53 @@ Operations without a handler answer AWS's ``NotImplemented`` error through the d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from medauto.engines.text.pipeline import ClinicalTextPipeline, link_conditions
+from medauto.protocols.errors import ServiceError
+from medauto.services.comprehendmedical import translate
+from medauto.services.context import RequestContext, operation
+
+# Comprehend Medical documents its limits in UTF-8 bytes, tighter than the model's character counts.
+DETECT_TEXT_LIMIT = 20_000
+INFER_TEXT_LIMIT = 10_000
+
+
+def checked_text(params: dict[str, Any], limit: int) -> str:
+    text: str = params["Text"]
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise ServiceError(
+            "TextSizeLimitExceededException",
+            f"Text size limit exceeded: the text is {size} bytes in UTF-8; the limit is {limit}.",
+            400,
+        )
+    return text
+
 
 class ComprehendMedicalProvider:
-    """Sync text analysis and batch jobs arrive with the clinical text engine and the job store."""
+    def __init__(self, pipeline: Callable[[], ClinicalTextPipeline]) -> None:
+        # A factory, so the models load on first use (or at start-up when preloading), not at import.
+        self._pipeline = pipeline
+
+    @operation("DetectEntitiesV2")
+    def detect_entities_v2(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        text = checked_text(params, DETECT_TEXT_LIMIT)
+        return translate.entities_result(self._pipeline().entities(text))
+
+    @operation("DetectEntities")
+    def detect_entities(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        text = checked_text(params, DETECT_TEXT_LIMIT)
+        return translate.entities_result(self._pipeline().entities(text, legacy=True))
+
+    @operation("DetectPHI")
+    def detect_phi(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        text = checked_text(params, DETECT_TEXT_LIMIT)
+        return translate.phi_result(self._pipeline().phi(text))
+
+    @operation("InferICD10CM")
+    def infer_icd10cm(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        text = checked_text(params, INFER_TEXT_LIMIT)
+        pipeline = self._pipeline()
+        return translate.icd10cm_result(link_conditions(pipeline, text), pipeline.profile.model_version)

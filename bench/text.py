@@ -1,0 +1,161 @@
+"""Clinical text benchmarks: engine chars/s per core, DetectEntitiesV2 latency over HTTP, peak RSS.
+
+    .venv/bin/python bench/text.py                    # engine + HTTP, prints JSON, writes bench/results/
+    .venv/bin/python bench/text.py --skip-http        # engine only
+
+Notes are synthetic but clinical in style (~1,000 characters), built from a fixed seed so runs compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SENTENCES = [
+    "Patient is a {age} year old {sex} with a history of {dx} and {dx2}.",
+    "She denies {sx}, {sx2} or fever.",
+    "He reports {sx} for 3 days and intermittent {sx2}.",
+    "Current medications include {drug} {dose} mg PO daily and {drug2} {dose2} mg twice a day.",
+    "BP 132/84 mmHg, HR 78, temperature 37.1 C, hemoglobin 12.4 g/dL.",
+    "Family history: mother had {dx}.",
+    "Plan: start {drug} {dose} mg at bedtime and follow up in 2 weeks; rule out {dx2}.",
+    "Acute pain in the left knee started 2 days ago after a fall.",
+    "Seen by Dr. {name} on 03/14/2024; call 555-201-{num} with questions.",
+    "No evidence of {dx2} on the chest x-ray.",
+]
+FILL = {
+    "dx": ["hypertension", "type 2 diabetes", "asthma", "atrial fibrillation", "COPD", "depression", "hyperlipidemia"],
+    "dx2": ["pneumonia", "congestive heart failure", "chronic kidney disease", "urinary tract infection", "anemia"],
+    "sx": ["chest pain", "shortness of breath", "headache", "nausea", "dizziness", "abdominal pain"],
+    "sx2": ["vomiting", "cough", "fatigue", "palpitations", "back pain"],
+    "drug": ["metformin", "lisinopril", "atorvastatin", "aspirin", "amlodipine", "Lipitor", "warfarin"],
+    "drug2": ["metoprolol", "furosemide", "omeprazole", "albuterol", "sertraline"],
+    "sex": ["male", "female", "woman", "man"],
+    "name": ["Smith", "Garcia", "Nguyen", "Patel", "Johnson"],
+}
+
+
+def make_note(rng: random.Random, target: int = 1000) -> str:
+    parts: list[str] = []
+    while sum(len(p) + 1 for p in parts) < target:
+        template = rng.choice(SENTENCES)
+        values = {k: rng.choice(v) for k, v in FILL.items()}
+        values.update(
+            age=str(rng.randint(20, 90)),
+            dose=str(rng.choice([5, 10, 20, 81, 500])),
+            dose2=str(rng.choice([25, 40, 100])),
+            num=f"{rng.randint(1000, 9999)}",
+        )
+        parts.append(template.format(**values))
+    return " ".join(parts)[:target]
+
+
+def bench_engine(profile: str, notes: list[str], seconds: float) -> dict[str, Any]:
+    from medauto.engines.text.pipeline import shared_pipeline
+
+    started = time.perf_counter()
+    pipeline = shared_pipeline(profile)
+    load_s = time.perf_counter() - started
+    for note in notes[:20]:  # warm caches
+        pipeline.entities(note)
+    results: dict[str, Any] = {"load_seconds": round(load_s, 2)}
+    for name, call in (("entities", pipeline.entities), ("phi", pipeline.phi)):
+        chars = 0
+        count = 0
+        cpu0 = time.process_time()
+        while time.process_time() - cpu0 < seconds:
+            note = notes[count % len(notes)]
+            call(note)
+            chars += len(note)
+            count += 1
+        cpu = time.process_time() - cpu0
+        results[name] = {
+            "notes": count,
+            "chars_per_s_per_core": int(chars / cpu),
+            "ms_per_note": round(cpu / count * 1000, 2),
+        }
+    return results
+
+
+def bench_http(notes: list[str], requests: int) -> dict[str, Any]:
+    import tempfile
+
+    from tests.conftest import start_server, stop_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = start_server(Path(tmp), "--preload")
+        try:
+            client = server.client("comprehendmedical", read_timeout=120)
+            client.detect_entities_v2(Text=notes[0])  # warm-up (model load if not preloaded)
+            latencies = []
+            for i in range(requests):
+                t0 = time.perf_counter()
+                client.detect_entities_v2(Text=notes[i % len(notes)])
+                latencies.append((time.perf_counter() - t0) * 1000)
+            rss_kb = _rss_kb(server.process.pid)
+        finally:
+            stop_server(server)
+    latencies.sort()
+    return {
+        "requests": requests,
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
+        "mean_ms": round(statistics.fmean(latencies), 2),
+        "server_peak_rss_mb": round(rss_kb / 1024, 1) if rss_kb else None,
+        "client": "boto3, one connection, sequential (client time included)",
+    }
+
+
+def _rss_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", default="fast", help="text profile to measure (default fast)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="CPU seconds per engine measurement")
+    parser.add_argument("--requests", type=int, default=300, help="DetectEntitiesV2 calls over HTTP")
+    parser.add_argument("--skip-http", action="store_true", help="measure the engine only")
+    parser.add_argument("--out", help="JSON output path (default bench/results/text-<timestamp>.json)")
+    args = parser.parse_args()
+
+    rng = random.Random(20261123)
+    notes = [make_note(rng) for _ in range(200)]
+    report: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "profile": args.profile,
+        "note_chars": int(statistics.fmean(len(n) for n in notes)),
+        "engine": bench_engine(args.profile, notes, args.seconds),
+        "engine_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if not args.skip_http:
+        report["http_detect_entities_v2"] = bench_http(notes, args.requests)
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"text-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""``medauto eval``: accuracy of the text engines on the development splits in shared/data.
+
+Only training/development material lives there; test splits are held out elsewhere and never used for tuning.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from medauto.engines import registry
+from medauto.engines.text.scoring import Scores, format_table
+from medauto.engines.text.stages import ensure_registered
+
+SUITES = ("ncbi-disease", "bc5cdr", "negex", "presidio")
+Echo = Callable[[str], None]
+
+
+def default_data_dir() -> Path:
+    """``shared/data`` beside the checkout (``<repo>/../shared/data``)."""
+    return Path(__file__).resolve().parents[4] / "shared" / "data"
+
+
+def _scores_json(scores: dict[str, Scores]) -> dict[str, Any]:
+    return {name: s.as_dict() for name, s in scores.items()}
+
+
+def _ner(data: Path, suite: str, echo: Echo) -> dict[str, Any]:
+    ensure_registered()
+    from medauto.engines.text.eval_ner import evaluate_iob
+
+    path = {
+        "ncbi-disease": data / "ncbi-disease" / "iob" / "devel.tsv",
+        "bc5cdr": data / "bc5cdr" / "BC5CDR-IOB" / "devel.tsv",
+    }[suite]
+    scores = evaluate_iob(registry.get("text.ner.crf.v1"), path, suite)
+    echo(format_table(f"{suite} devel ({path.name}), exact spans", scores))
+    return {"file": str(path), "exact": _scores_json(scores)}
+
+
+def _negex(data: Path, echo: Echo) -> dict[str, Any]:
+    ensure_registered()
+    from medauto.engines.text.eval_negex import evaluate_negex
+
+    path = data / "negex" / "Annotations-1-120-random.dev.txt"
+    result = evaluate_negex(path, registry.get("text.context.v1"))
+    echo("negex dev: " + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()))
+    return {"file": str(path), **result}
+
+
+def _presidio(data: Path, echo: Echo) -> dict[str, Any]:
+    ensure_registered()
+    from medauto.engines.text.eval_phi import evaluate_presidio
+
+    path = data / "presidio-synth" / "synth_dataset_v2.dev.json"
+    recognizer = registry.get("text.phi.rules.v1")
+    exact = evaluate_presidio(path, recognizer)
+    relaxed = evaluate_presidio(path, recognizer, relaxed=True)
+    echo(format_table("presidio-synth dev, exact spans", exact))
+    echo(format_table("presidio-synth dev, overlapping spans", relaxed))
+    return {"file": str(path), "exact": _scores_json(exact), "relaxed": _scores_json(relaxed)}
+
+
+def run_suites(data: Path, suites: list[str], echo: Echo = print) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "data": str(data),
+        "suites": {},
+    }
+    for suite in suites:
+        started = time.perf_counter()
+        if suite in ("ncbi-disease", "bc5cdr"):
+            result = _ner(data, suite, echo)
+        elif suite == "negex":
+            result = _negex(data, echo)
+        else:
+            result = _presidio(data, echo)
+        result["seconds"] = round(time.perf_counter() - started, 2)
+        report["suites"][suite] = result
+        echo("")
+    return report

@@ -1,0 +1,103 @@
+"""A fast rule-and-lexicon PHI recognizer with Comprehend Medical's DetectPHI types.
+
+Types: NAME, AGE, DATE, PHONE_OR_FAX, EMAIL, URL, ID, ADDRESS, PROFESSION (category PROTECTED_HEALTH_INFORMATION).
+Recall comes first: every pattern that can be checked (Luhn, IBAN mod 97, calendar ranges) is, and weaker
+evidence (a bare weekday, a name guessed from its shape) is still reported with a lower score.
+
+Stages:
+
+1. ``phi_patterns``: EMAIL, URL (and IP addresses), ID (SSN, Luhn-valid cards, IBAN, numbers after a cue such as
+   "MRN"), PHONE_OR_FAX, DATE (dates and times), AGE.
+2. ``phi_address``: street lines, units, PO boxes, "City, ST 12345", countries, known places, postcodes.
+3. ``phi_names``: person names; tokens inside confident stage-1 spans (e-mails, URLs ...) are skipped.
+4. ``phi_profession``: job titles.
+
+Overlaps are resolved greedily: confident pattern hits first, then longer spans, then higher scores.
+"""
+
+from __future__ import annotations
+
+import time
+
+from medauto.engines.text.doc import Doc
+from medauto.engines.text.phi_address import AddressFinder
+from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
+from medauto.engines.text.phi_names import TOKEN, NameFinder
+from medauto.engines.text.phi_patterns import Hit, find_patterns
+from medauto.engines.text.phi_profession import ProfessionFinder
+from medauto.engines.text.types import Category, Span
+
+PHI_TYPES = ("ADDRESS", "AGE", "DATE", "EMAIL", "ID", "NAME", "PHONE_OR_FAX", "PROFESSION", "URL")
+SOURCE = "phi"
+# Pattern hits at least this confident win every overlap and hide their tokens from the name finder.
+_CONFIDENT = 0.75
+_TITLED_NAME = 0.85
+_CONFIDENT_LABELS = frozenset({"EMAIL", "URL", "ID", "PHONE_OR_FAX", "DATE", "AGE"})
+
+
+def _overlaps(a: Hit, b: Hit) -> bool:
+    return a.begin < b.end and b.begin < a.end
+
+
+def resolve(hits: list[Hit]) -> list[Hit]:
+    """Non-overlapping hits: confident patterns, then titled names, then addresses, then the rest; longest first."""
+
+    def rank(h: Hit) -> tuple[int, int, float, int]:
+        if h.label in _CONFIDENT_LABELS and h.score >= _CONFIDENT:
+            tier = 0
+        elif h.label == "NAME" and h.score >= _TITLED_NAME:
+            tier = 1  # "Mrs. Barbara Yudina" beats an address guess that runs into it
+        elif h.label == "ADDRESS":
+            tier = 2  # "flew to Coles", a town line in an address block: places beat name guesses
+        else:
+            tier = 3
+        return (tier, -(h.end - h.begin), -h.score, h.begin)
+
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=rank):
+        if hit.end > hit.begin and not any(_overlaps(hit, k) for k in kept):
+            kept.append(hit)
+    return sorted(kept)
+
+
+class PhiRecognizer:
+    """Finds PHI in a :class:`Doc`; build once with :meth:`load` and share (it is read-only)."""
+
+    def __init__(self, lexicon: PhiLexicon) -> None:
+        self.lexicon = lexicon
+        self._address = AddressFinder(lexicon)
+        self._names = NameFinder(lexicon)
+        self._professions = ProfessionFinder(lexicon)
+        self.load_seconds = 0.0
+
+    @classmethod
+    def load(cls) -> PhiRecognizer:
+        start = time.perf_counter()
+        recognizer = cls(load_lexicon())
+        recognizer.load_seconds = time.perf_counter() - start
+        return recognizer
+
+    def hits(self, text: str) -> list[Hit]:
+        patterns = find_patterns(text)
+        confident = [h for h in patterns if h.label in _CONFIDENT_LABELS and h.score >= _CONFIDENT]
+        names = self._names.find(text, confident)
+        name_keys = frozenset(fold(text[h.begin : h.end].split()[0]) for h in names if h.score >= 0.6)
+        tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        addresses = self._address.find(text, tokens, name_keys)
+        professions = self._professions.find(text, confident)
+        return resolve(patterns + addresses + names + professions)
+
+    def find(self, doc: Doc) -> list[Span]:
+        text = doc.text
+        return [
+            Span(
+                h.begin,
+                h.end,
+                text[h.begin : h.end],
+                h.label,
+                Category.PROTECTED_HEALTH_INFORMATION,
+                round(h.score, 4),
+                SOURCE,
+            )
+            for h in self.hits(text)
+        ]

@@ -1,0 +1,359 @@
+"""NAME: runs of capitalised words scored by first/last-name lexicons, word shape and the words around them.
+
+A run is a stretch of name-shaped tokens on one line ("Janka M. Szász", "Willemine ten Pas", "Smith, John").
+Each token adds evidence (known first or last name, unknown capitalised word with a surname ending, initial) or
+vetoes the run (an English word, an organisation word, a country); cues around the run add more ("Dr.", "name
+is", "seen by", "Alice:" at the start of a line, "... said"). Runs whose evidence passes a threshold are names;
+then coordinated words ("Lamovec and Morales") and later mentions of a found surname are added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from medauto.engines.text import phi_words as words
+from medauto.engines.text.phi_lexicon import PhiLexicon, fold
+from medauto.engines.text.phi_patterns import Hit
+
+TOKEN = re.compile(r"\p{L}[\p{L}\p{M}]*(?:(?:['\u2019](?![sS]\b)|-)\p{L}[\p{L}\p{M}]*)*")
+_CUE_BEFORE = re.compile(rf"(?:^|\W)(?:{words.NAME_CUES})(?:[ \t]+|[ \t]*,[ \t]*|\?[ \t]*)$", re.I)
+_FIELD_BEFORE = re.compile(rf"(?:^|\n)[ \t>*-]*{words.FIELD_LABELS}[ \t]*[:#][ \t]*$", re.I)
+_FIELD_END = re.compile(
+    r"^(?:[ \t]*(?:$|\n)|[ \t]{2,}|[ \t]*[;|(]|[ \t]*,?[ \t]*(?:DOB|D\.O\.B|MRN|Age|Sex|DOS|Date|ID|MD|M\.D\.|RN|\d)\b)"
+)
+_CUE_AFTER = re.compile(
+    r"^(?:'s|\u2019s)?\s*(?:,\s*(?:the|a|an|\d{1,3}|MD|M\.D\.|RN|DDS)\b|lives|lived|said|says|stated|states|reports|reported"
+    r"|denies|denied|explained|asked|told|shouted|wrote|writes|is\s+from|was\s+born|began|had\s+given|spent"
+    r"|listed|will\s+be|has\s+been|is\s+(?:a|an)\s+\d|presented|presents|complains|was\s+seen|agreed|\(\s*\d)\b",
+    re.I,
+)
+# Weaker: adds evidence to a known name ("Nora is very reliable", "Leif, can I ..."), not enough for an unknown word.
+_WEAK_AFTER = re.compile(
+    r"^(?:'s|\u2019s)?\s*(?:is|was|has|had|will|would|can|could|did|does|and\s+I|,\s*(?:can|could|would|will|please|are|do|did|have|I)"
+    r"|\s*[!?])\b",
+    re.I,
+)
+_TITLE_BEFORE = re.compile(r"(?:^|[^\w.])(?P<t>Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Professor|Sir|Dame|Rev)\.?\s+$", re.I)
+_LOCATION_BEFORE = re.compile(r"\b(?:in|from|to|at|near|of)\s+$", re.I)
+_NAMED = re.compile(r"(?:name(?:\s+is|\s*:|\?)|named|called|calls?\s+me|known\s+as)\W*\s*$", re.I)
+_STREET_WORDS = frozenset(
+    words.words(
+        "street st avenue ave road rd boulevard blvd drive highway hwy parkway pkwy terrace crescent court ct "
+        "plaza alley"
+    )
+)
+_NOT_A_PERSON_CALLED = re.compile(
+    r"(?:medicine|medication|drug|pill|tablet|antibiotic|antibacterial|cream|ointment|stimulant|inhaler|spray|shot"
+    r"|injection|vaccine|something|thing|test|procedure|disease|condition|syndrome|device|machine|app|program|product"
+    r"|place|company|store|it|this|that)\W+(?:is\s+|was\s+)?called\W*$",
+    re.I,
+)
+_CHANGE_TO = re.compile(r"(?:change|correct|update|changed|corrected)\s+(?:it|this|that)\s+to\s*$", re.I)
+_EPONYM_AFTER = re.compile(
+    r"^(?:'s|\u2019s)?(?:\s+\p{L}+)?\s+(?:disease|syndrome|sign|test|score|catheter|smear|procedure|classification|criteria|scale|maneuver"
+    r"|reflex|law|sarcoma|lymphoma|palsy|phenomenon|grade|stage|fracture|tumou?r|ulcer|operation|repair|view|tube"
+    r"|stockings?|boot|technique|method|type|pattern|effect|node|rule|approach|incision|position|disorder|anomaly"
+    r"|hernia|cyst|gangrene|aneurysm|block|membrane|duct|gland|canal|space|triad|knife|needle|forceps|retractor)\b",
+    re.I,
+)
+_STRONG_LOCATION_BEFORE = re.compile(
+    rf"(?:\bwhere:|\b{words.LOCATION_VERBS}(?:\s+(?:in|to|at|from|near|on))?)\s*$", re.I
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c(\[>]\s*|\n\s*|\s[-*•]\s+)$")
+_SURNAME_ENDINGS = (
+    "son", "sen", "sson", "dottir", "ova", "eva", "ina", "ski", "ska", "sky", "wicz", "vic", "vich", "ov",
+    "ev", "enko", "shvili", "dze", "ian", "yan", "escu", "oglu", "czyk", "inen", "nen", "ez", "ini", "elli",
+    "ato", "uk", "chuk", "ak", "ek", "ik", "ler", "mann", "berg", "stein", "feld", "baum", "heim", "dorf",
+)  # fmt: skip
+
+
+_THRESHOLD = 2.5
+_CONTRACTION = re.compile(r"['\u2019](?:m|ll|ve|d|re|t|s)$")
+_STOP = (
+    words.NAME_STOP
+    | words.FORM_LABELS
+    | words.ORG_WORDS
+    | words.CLINICAL_CAPS
+    | frozenset(
+        words.words(
+            "monday tuesday wednesday thursday friday saturday sunday january february march april june july "
+            "september october november december"
+        )
+    )
+)
+
+
+_SPEAKER_AFTER = re.compile(r"[ \t]*:[ \t]*[\p{L}\"\u201c]")
+_LINE_START_BEFORE = re.compile(r"(?:^|\n)[\s>]*$")
+_LETTER_RUN = re.compile(r"[\p{L}\p{M}]+")
+_ORG_SUFFIX_AFTER = re.compile(r"\s*(?:Inc|LLC|Ltd|Corp|Co|GmbH|AG|Street|St|Road|Avenue)\b")
+_NEXT_WORDS = re.compile(r"(?:[ \t]+|,[ \t]*)(\p{L}+(?:[ \t]+\p{L}+)?)")
+_LINE_LEAD = re.compile(r"[\s>?*\-•|]*")
+_LINE_TAIL = re.compile(r"[\s.,]*")
+_DIGIT_AFTER = re.compile(r"\s*\d")
+_LIST_AFTER = re.compile(r"\s*(?:,\s*\p{Lu}|and\s+\p{Lu}|&)")
+_COORDINATION = re.compile(r"\s*(?:,|and|&|or|,\s*and)\s*")
+
+
+@dataclass(frozen=True)
+class _Tok:
+    begin: int
+    end: int
+    text: str
+    key: str
+
+
+class NameFinder:
+    def __init__(self, lexicon: PhiLexicon) -> None:
+        self.lex = lexicon
+
+    # ------------------------------------------------------------------------------------------------ tokens
+    def is_common(self, key: str) -> bool:
+        return key in words.FORM_LABELS or self.lex.is_common(key)
+
+    def is_stop(self, key: str) -> bool:
+        return key in _STOP or _CONTRACTION.search(key) is not None
+
+    def known(self, key: str) -> bool:
+        return key in self.lex.first_names or key in self.lex.last_names
+
+    @staticmethod
+    def _shape(tok: _Tok) -> str:
+        t = tok.text
+        if len(t) == 1:
+            return "initial" if t.isupper() else "lower_initial"
+        if t[0].isupper():
+            return "upper" if t.isupper() else "cap"
+        if tok.key in words.NAME_PARTICLES:
+            return "particle"
+        return "lower" if t.islower() else "other"
+
+    def _runs(self, text: str, toks: list[_Tok]) -> list[list[_Tok]]:
+        """Stretches of name-shaped tokens on one line, all capitalised or all lower-case, no stop word inside."""
+        runs: list[list[_Tok]] = []
+        current: list[_Tok] = []
+        mode = ""
+        for tok in toks:
+            shape = self._shape(tok)
+            usable = (
+                shape != "other"
+                and not self.is_stop(tok.key)
+                and not (shape in {"cap", "upper", "lower"} and self.is_common(tok.key) and not self.known(tok.key))
+            )
+            tok_mode = (
+                "cap"
+                if shape in {"cap", "upper", "initial"}
+                else "lower"
+                if shape in {"lower", "lower_initial"}
+                else "any"
+            )
+            if current and usable:
+                prev = current[-1]
+                gap = text[prev.end : tok.begin]
+                joined = gap in {" ", "  "} or (gap in {". ", "."} and len(prev.text) == 1)
+                if joined and (tok_mode == mode or tok_mode == "any"):
+                    current.append(tok)
+                    continue
+            if current:
+                runs.append(current)
+            current, mode = ([tok], tok_mode) if usable and tok_mode != "any" else ([], "")
+            if tok.key in ("a", "i") and tok_mode == "cap":
+                current, mode = [], ""
+        if current:
+            runs.append(current)
+        return runs
+
+    # ------------------------------------------------------------------------------------------------ scoring
+    def _score_run(self, text: str, run: list[_Tok], line_alone: bool, single_line: bool = False) -> float:
+        """Evidence that ``run`` (already trimmed) is a person name; 0 when vetoed."""
+        shapes = [self._shape(t) for t in run]
+        keys = [t.key for t in run]
+        full = " ".join(keys)
+        if full in self.lex.countries:
+            return 0.0
+        lower = shapes[0] in {"lower", "lower_initial"}
+        before = text[max(0, run[0].begin - 60) : run[0].begin]
+        after = text[run[-1].end : run[-1].end + 40]
+        title = bool(_TITLE_BEFORE.search(before))
+        field = bool(_FIELD_BEFORE.search(before)) and bool(_FIELD_END.match(after))
+        cue = title or field or bool(_CUE_BEFORE.search(before))
+        if (
+            cue
+            and not (title or field)
+            and (_NOT_A_PERSON_CALLED.search(before) or (_CHANGE_TO.search(before) and "name" not in before.lower()))
+        ):
+            cue = False
+        speaker = (
+            bool(_SPEAKER_AFTER.match(after))
+            and bool(_LINE_START_BEFORE.search(before))
+            and len(run) <= 3
+            and shapes[0] != "upper"
+        )
+        after_cue = bool(_CUE_AFTER.match(after))
+        weak_after = bool(_WEAK_AFTER.match(after))
+        line_b = text.rfind("\n", 0, run[0].begin) + 1
+        line_e = text.find("\n", run[-1].end)
+        line_text = text[line_b : len(text) if line_e < 0 else line_e]
+        line_words = [w for w in _LETTER_RUN.findall(line_text) if len(w) > 1]
+        upper_line = len(line_words) >= 2 and all(w.isupper() for w in line_words)
+        if any(k in _STREET_WORDS for k in keys[1:]) or _EPONYM_AFTER.match(after):
+            return 0.0
+        if not cue and ((len(run) > 1 and full in self.lex.places) or full in self.lex.regions):
+            return 0.0
+        if _ORG_SUFFIX_AFTER.match(after) or self._org_or_place_after(after):
+            return 0.0
+        evidence = 0.0
+        names = unknown = morph = weak = 0
+        for tok, shape in zip(run, shapes, strict=True):
+            if shape in {"initial", "lower_initial", "particle"}:
+                evidence += 0.5 if shape != "particle" and len(run) > 1 else 0.0
+                continue
+            common = self.is_common(tok.key) or (shape == "upper" and not upper_line)
+            if self.known(tok.key) and not (shape == "upper" and len(tok.key) <= 3) and len(tok.key) > 2:
+                names += not common
+                weak += common
+                evidence += 0.75 if common else 2.0
+            elif common:
+                weak += 1
+            elif shape == "upper" and not (title or upper_line):
+                return 0.0
+            else:
+                unknown += 1
+                surname = tok.key.endswith(_SURNAME_ENDINGS)
+                morph += surname
+                evidence += 1.5 if surname else 1.0
+        if not names and not unknown and not (title or _NAMED.search(before)):
+            return 0.0  # only English words that are also names somewhere: "Will", "General", "Pop"
+        if (
+            len(run) == 1
+            and not title
+            and _SENTENCE_START.search(before)
+            and not (cue or speaker or after_cue or weak_after)
+        ):
+            return 0.0
+        context = cue or speaker or after_cue or line_alone
+        if lower and not (names and (cue or line_alone or after_cue) and (len(run) > 1 or _NAMED.search(before))):
+            return 0.0
+        if names == 0 and not (context or (len(run) > 1 and morph)):
+            return 0.0
+        if len(run) == 1 and not names and not context:
+            return 0.0
+        if not cue and _STRONG_LOCATION_BEFORE.search(before):
+            return 0.0
+        if (
+            not cue
+            and _LOCATION_BEFORE.search(before)
+            and (full in self.lex.places or not names or shapes[0] == "upper")
+        ):
+            return 0.0
+        evidence += 3.0 if title else 2.0 if cue else 0.0
+        evidence += 2.0 if speaker else 0.0
+        evidence += 1.5 if after_cue else 1.0 if weak_after and names else 0.0
+        evidence += 1.0 if line_alone or (single_line and names) else 0.0
+        if not _SENTENCE_START.search(before):
+            evidence += 0.5
+        return evidence
+
+    def _org_or_place_after(self, after: str) -> bool:
+        """ "Purdy Correctional Facility", "San Diego, California": the run is part of an organisation or a place."""
+        m = _NEXT_WORDS.match(after)
+        if not m:
+            return False
+        first = fold(m.group(1).split()[0])
+        if not after.startswith(",") and first in words.ORG_WORDS and m.group(1)[0].isupper():
+            return True
+        following = " ".join(fold(w) for w in m.group(1).split())
+        return after.startswith(",") and (
+            first in self.lex.regions
+            or first in self.lex.countries
+            or following in self.lex.regions
+            or following in self.lex.countries
+        )
+
+    def _trim(self, run: list[_Tok]) -> list[_Tok]:
+        """Drop dangling initials and particles at either end."""
+        start, end = 0, len(run)
+        while start < end and self._shape(run[start]) == "particle":
+            start += 1
+        while end > start and (
+            self._shape(run[end - 1]) == "particle" or (len(run[end - 1].text) == 1 and end - start > 1)
+        ):
+            end -= 1
+        return run[start:end]
+
+    # ------------------------------------------------------------------------------------------------ public
+    def find(self, text: str, blocked: list[Hit]) -> list[Hit]:
+        toks = [
+            _Tok(m.start(), m.end(), m.group(), fold(m.group()))
+            for m in TOKEN.finditer(text)
+            if not any(b.begin < m.end() and m.start() < b.end for b in blocked)
+        ]
+        hits: list[Hit] = []
+        rejected: list[list[_Tok]] = []
+        for raw in self._runs(text, toks):
+            run = self._trim(raw)
+            if run:
+                line_b = text.rfind("\n", 0, run[0].begin) + 1
+                line_e = text.find("\n", run[-1].end)
+                line_e = len(text) if line_e < 0 else line_e
+                line_alone = _LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
+                    _LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
+                )
+                evidence = self._score_run(text, run, line_alone and len(run) > 1, line_alone)
+                if evidence >= _THRESHOLD:
+                    titled = bool(_TITLE_BEFORE.search(text[max(0, run[0].begin - 12) : run[0].begin]))
+                    score = 0.9 + min(0.08, 0.01 * evidence) if titled else min(0.84, 0.35 + 0.1 * evidence)
+                    hits.append(Hit(run[0].begin, run[-1].end, "NAME", score))
+                else:
+                    rejected.append(run)
+        hits += self._second_pass(text, hits, rejected)
+        return self._inverted(text, sorted(hits))
+
+    def _inverted(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """ "Smith, John": a surname, a comma and a known first name form one name (not inside a list)."""
+        out: list[Hit] = []
+        for hit in hits:
+            if out and text[out[-1].end : hit.begin] == ", ":
+                prev = out[-1]
+                last, first = text[prev.begin : prev.end], text[hit.begin : hit.end]
+                first_key = fold(first.split()[0])
+                listed = _LIST_AFTER.match(text, hit.end) is not None
+                if (
+                    " " not in last
+                    and first_key in self.lex.first_names
+                    and fold(last) in self.lex.last_names
+                    and not listed
+                ):
+                    out[-1] = Hit(prev.begin, hit.end, "NAME", max(prev.score, hit.score))
+                    continue
+            out.append(hit)
+        return out
+
+    def _second_pass(self, text: str, hits: list[Hit], rejected: list[list[_Tok]]) -> list[Hit]:
+        """Coordinated names ("Lamovec and Morales") and repeated surnames ("... starring Borkowski")."""
+        found_words = {fold(w) for h in hits for w in text[h.begin : h.end].split() if len(w) > 2}
+        extra: list[Hit] = []
+        for run in rejected:
+            if (
+                len(run) > 2
+                or not run[0].text[0].isupper()
+                or any(self.is_common(t.key) or t.text.isupper() for t in run)
+            ):
+                continue
+            if _DIGIT_AFTER.match(text[run[-1].end : run[-1].end + 3]):
+                continue
+            full = " ".join(t.key for t in run)
+            if full in self.lex.regions or full in self.lex.countries or full in self.lex.places:
+                continue
+            b, e = run[0].begin, run[-1].end
+            near = any(
+                _COORDINATION.fullmatch(text[h.end : b]) or _COORDINATION.fullmatch(text[e : h.begin])
+                for h in hits + extra
+                if h.label == "NAME" and abs(h.begin - b) < 60
+            )
+            repeated = all(t.key in found_words for t in run)
+            if near or repeated:
+                extra.append(Hit(b, e, "NAME", 0.6))
+        return extra

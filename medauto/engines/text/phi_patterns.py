@@ -1,0 +1,254 @@
+"""Pattern recognizers for the well-formed PHI types: EMAIL, URL, PHONE_OR_FAX, ID, DATE and AGE.
+
+Each returns :class:`Hit` tuples with a score that reflects the evidence: a checksum (Luhn, IBAN mod 97) or a cue
+word ("MRN", "fax:") scores higher than the shape alone. Overlaps are resolved later, in ``phi.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from medauto.engines.text.phi_words import ID_CUES
+
+
+class Hit(NamedTuple):
+    begin: int
+    end: int
+    label: str
+    score: float
+
+
+_I = re.IGNORECASE
+
+# ---------------------------------------------------------------------------------------------------- contact
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,24}(?![\w-])")
+URL_SCHEME = re.compile(r"\b(?:https?|ftp|sftp)://[^\s<>\"'`]+", _I)
+URL_WWW = re.compile(r"(?<![\w.@/])www\d?\.[\w-]+(?:\.[\w-]+)+(?:[/?#][^\s<>\"'`]*)?", _I)
+_TLD = r"com|org|net|edu|gov|mil|io|info|biz|health|care|eu|uk|ca|de|fr|nl|se|dk|fi|ch|au|nz|ie|es|pt|br|jp|cn|ru"
+URL_BARE = re.compile(
+    rf"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLD})(?:\.[a-z]{{2}})?(?:/[^\s<>\"'`]*)?(?![\w@-])",
+    _I,
+)
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+IPV4 = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?::\d{{1,5}})?(?![\w]|\.\d)")
+IPV6 = re.compile(
+    r"(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){2,6}:[0-9a-f]{0,4}", _I
+)
+_TRAILING = ".,;:!?)]}'\""
+
+PHONE = re.compile(
+    r"(?<![\w+/.-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:(?:[ .-]|\)\s?)\(?\d{1,8}\)?){0,6}"
+    r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w/]|[.,-]\d)",
+    _I,
+)
+PHONE_CUE = re.compile(
+    r"(?:phone|ph|tel|telephone|cell|mobile|mob|fax|facsimile|pager|beeper|contact|call(?:ed)?|reach|text|dial"
+    r"|office|desk|home|work|answering|messages?\s+to|registered|number)\b[^\n\d]{0,25}$",
+    _I,
+)
+PHONE_AFTER = re.compile(r"\s*[-(]?\s*(?:office|fax|mobile|cell|home|work|tel|phone|pager|desk)\b", _I)
+
+# ---------------------------------------------------------------------------------------------------- identifiers
+SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
+CARD = re.compile(r"(?<![\d-])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}|\d{12,19})(?![\d-]|[.,]\d)")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+CUE_ID = re.compile(
+    rf"\b(?:{ID_CUES})(?:\s*(?:[:#=]|is|was|no\.?|number|of|ending\s+in))*\s*"
+    r"(?P<value>(?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/.](?=[A-Z0-9])){3,29})(?![\w-])",
+    _I,
+)
+_WEAK_ID_CUE = re.compile(r"^(?:number|no\.|#|id|card|cc|identifier|account|fin|tin|ein)\b", _I)
+_PHONEISH_BEFORE = re.compile(r"(?:phone|fax|tel|cell|mobile|pager|contact|room|bed|page|step|item)\W*$", _I)
+
+# ---------------------------------------------------------------------------------------------------- dates
+_MONTH = (
+    r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?"
+    r"|sep(?:t(?:ember)?)?\.?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[89]\d\d|20\d\d)"
+_AMPM = r"(?:[ap]\.m\.|[ap]\.m(?![\w])|[ap]m(?![\w]))"
+_TIME = rf"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?{_AMPM})?|(?:1[0-2]|0?[1-9])\s?{_AMPM}"
+_WEEKDAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon\.|tue\.|tues\.|wed\.|thu\.|thur\.|thurs\.|fri\.|sat\.|sun\.)"
+)
+DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    # ISO 8601, optionally with a time: 2000-04-16 11:34:35, 2024-03-14T09:00
+    (re.compile(rf"(?<![\d-]){_YEAR}-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?:[T ](?:{_TIME}))?(?![\d-])"), 0.95),
+    # 03/14/2024, 14.03.2024, 3-14-24, 2024/03/14
+    (
+        re.compile(
+            r"(?<![\d/.-])(?:(?:[12]\d|3[01]|0?[1-9])([/.-])(?:[12]\d|3[01]|0?[1-9])\1(?:\d{4}|\d{2})"
+            rf"|{_YEAR}/(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9]))(?:,?\s*(?:at\s+)?(?:{_TIME}))?(?![\d/]|[.-]\d)"
+        ),
+        0.9,
+    ),
+    # March 3, 2021 / Mar 3rd / March 3 2021 10:30 am
+    (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?(?:,?\s*(?:at\s+)?(?:{_TIME}))?", _I), 0.9),
+    # 3 March 2021 / 3rd of May 2021 / the 3rd of May
+    (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![\w])(?:,?\s+{_YEAR}\b)?", _I), 0.9),
+    # March 2021 / Mar. 2021
+    (re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", _I), 0.85),
+    # 03/2024
+    (re.compile(rf"(?<![\d/.-])(?:0?[1-9]|1[0-2])/{_YEAR}(?![\d/])"), 0.8),
+    # Tuesday / Tue. (optionally followed by a date, caught by the longer patterns)
+    (re.compile(rf"\b{_WEEKDAY}(?![\w])", _I), 0.7),
+    # times on their own: 10:30, 7 pm, 18:19:22
+    (re.compile(rf"(?<![\d:.,/]){_TIME}(?![\d:])", _I), 0.7),
+)
+MONTH_ALONE = re.compile(
+    r"(?:\b(?:in|on|since|until|till|by|during|of|last|next|early|late|mid|through|from|before|after)\s+(?:early\s+|late\s+|mid-?)?)"
+    r"(?P<m>January|February|March|April|June|July|August|September|October|November|December)\b"
+)
+YEAR_ALONE = re.compile(
+    rf"(?<![\w$#.,/:-]){_YEAR}(?![\w%/:-]|[.,]\d|\s*(?:mg|mcg|g|ml|l|cc|units?|iu|kg|lbs?|cal|kcal|dollars|usd|ft|feet|m|cm|mm|km|miles)\b)"
+)
+
+# ---------------------------------------------------------------------------------------------------- ages
+_AGE_NUM = r"(?P<age>1[01]\d|120|\d{1,2})"
+AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)old\b", _I), 0.95),
+    (re.compile(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:months?|mos?|weeks?|wks?|days?)(?:\s*|-)old\b", _I), 0.9),
+    (re.compile(rf"(?<![\w.]){_AGE_NUM}\s?(?:y/o|y\.o\.?|yo|yrs?\.?\s+of\s+age|years?\s+of\s+age)(?![\w])", _I), 0.95),
+    (re.compile(rf"\b(?:aged?|age\s+of|age:|at\s+age)\s*{_AGE_NUM}(?![\w.]|\.\d)", _I), 0.9),
+    (
+        re.compile(
+            rf"\b(?:turned|turns|turning|turn)\s+{_AGE_NUM}(?![\w%]|\.\d)(?!\s*(?:degrees|percent|%|mg|times))", _I
+        ),
+        0.8,
+    ),
+    (
+        re.compile(
+            rf"\b(?:he|she|i|they|patient|pt)\s+(?:was|is|am|are|'s|'m)\s+{_AGE_NUM}(?=\s*(?:years|yrs|[.,;!?]|$))", _I
+        ),
+        0.7,
+    ),
+    (re.compile(r"\b(?:in\s+)?(?:his|her|their|my)\s+(?:early\s+|mid-?|late\s+)?(?P<age>[1-9]0'?s)\b", _I), 0.85),
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def iban_ok(code: str) -> bool:
+    code = code.replace(" ", "").upper()
+    if not 15 <= len(code) <= 34:
+        return False
+    moved = code[4:] + code[:4]
+    number = "".join(str(int(c, 36)) for c in moved)
+    return int(number) % 97 == 1
+
+
+def _trim(text: str, begin: int, end: int) -> int:
+    while end > begin and text[end - 1] in _TRAILING:
+        end -= 1
+    return end
+
+
+def find_contacts(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for m in EMAIL.finditer(text):
+        hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "EMAIL", 0.99))
+    for pattern, score in ((URL_SCHEME, 0.97), (URL_WWW, 0.95), (URL_BARE, 0.8)):
+        for m in pattern.finditer(text):
+            hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "URL", score))
+    for pattern in (IPV4, IPV6):
+        for m in pattern.finditer(text):
+            hits.append(Hit(m.start(), m.end(), "URL", 0.9))
+    return hits
+
+
+def _looks_like_date(value: str) -> bool:
+    return any(p.fullmatch(value) for p, _ in DATE_PATTERNS[:2])
+
+
+def find_phones(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for m in PHONE.finditer(text):
+        value = m.group()
+        digits = sum(c.isdigit() for c in value)
+        if not 7 <= digits <= 15 or _looks_like_date(value):
+            continue
+        groups = re.findall(r"\d+", value.split("x")[0].split("ext")[0])
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        cued = bool(
+            PHONE_CUE.search(text, line_start, m.start()) or PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()])
+        )
+        after = bool(PHONE_AFTER.match(text, m.end()))
+        plus = value.startswith(("+", "00")) or "(" in value
+        us = bool(re.fullmatch(r"(?:1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}", value))
+        if len(groups) == 1:
+            # One run of digits: a phone only with a cue word and a plausible length.
+            score = 0.75 if (cued or after) and 7 <= digits <= 12 else 0.0
+        elif cued or after:
+            score = 0.95
+        elif plus or us:
+            score = 0.85
+        elif len(groups) >= 3 and digits >= 9 and max(len(g) for g in groups) >= 3:
+            score = 0.6
+        else:
+            score = 0.0
+        if score:
+            hits.append(Hit(m.start(), m.end(), "PHONE_OR_FAX", score))
+    return hits
+
+
+def find_ids(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for m in SSN.finditer(text):
+        cued = re.search(r"(?:ssn|social|security|ss#)[^\n]{0,25}$", text[max(0, m.start() - 40) : m.start()], _I)
+        hits.append(Hit(m.start(), m.end(), "ID", 0.95 if cued or m.group(1) == "-" else 0.6))
+    for m in CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if luhn_ok(digits) and len(set(digits)) > 1:
+            hits.append(Hit(m.start(), m.end(), "ID", 0.9))
+    for m in IBAN.finditer(text):
+        if iban_ok(m.group()):
+            hits.append(Hit(m.start(), m.end(), "ID", 0.95))
+    for m in CUE_ID.finditer(text):
+        value, begin = m.group("value"), m.start("value")
+        digits = sum(c.isdigit() for c in value)
+        cue = m.group()[: m.start("value") - m.start()].strip()
+        weak = bool(_WEAK_ID_CUE.match(cue))
+        if weak and _PHONEISH_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            continue
+        if digits < (6 if weak else 3) or _looks_like_date(value):
+            continue
+        hits.append(Hit(begin, m.end("value"), "ID", 0.7 if weak else 0.9))
+    return hits
+
+
+def find_dates(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for pattern, score in DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            value = m.group().lower()
+            if (value == "may" or value.startswith("may ")) and not any(c.isdigit() for c in value):
+                continue  # the verb "may"
+            hits.append(Hit(m.start(), m.end(), "DATE", score))
+    for m in MONTH_ALONE.finditer(text):
+        hits.append(Hit(m.start("m"), m.end("m"), "DATE", 0.6))
+    for m in YEAR_ALONE.finditer(text):
+        hits.append(Hit(m.start(), m.end(), "DATE", 0.6))
+    return hits
+
+
+def find_ages(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    for pattern, score in AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            hits.append(Hit(m.start("age"), m.end("age"), "AGE", score))
+    return hits
+
+
+def find_patterns(text: str) -> list[Hit]:
+    return find_contacts(text) + find_ids(text) + find_phones(text) + find_dates(text) + find_ages(text)

@@ -1,0 +1,98 @@
+"""Engine analyses -> Comprehend Medical response shapes (boto3-style dicts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medauto.engines.text.types import Analysis, Mention, Relation, Trait
+
+
+def _score(value: float) -> float:
+    return round(float(value), 4)
+
+
+def _traits(traits: list[Trait]) -> list[dict[str, Any]]:
+    return [{"Name": str(t.name), "Score": _score(t.score)} for t in traits]
+
+
+def _base(mention: Mention) -> dict[str, Any]:
+    span = mention.span
+    return {
+        "Id": mention.id,
+        "BeginOffset": span.begin,
+        "EndOffset": span.end,
+        "Score": _score(span.score),
+        "Text": span.text,
+        "Category": str(span.category),
+        "Type": span.label,
+        "Traits": _traits(mention.traits),
+    }
+
+
+def attribute(relation: Relation) -> dict[str, Any]:
+    out = _base(relation.attribute)
+    out["RelationshipScore"] = _score(relation.score)
+    out["RelationshipType"] = relation.relation_type
+    return out
+
+
+def entity(mention: Mention) -> dict[str, Any]:
+    out = _base(mention)
+    if mention.relations:  # AWS omits Attributes when there are none
+        out["Attributes"] = [attribute(r) for r in mention.relations]
+    return out
+
+
+def entities_result(analysis: Analysis) -> dict[str, Any]:
+    """DetectEntitiesV2 / DetectEntities: Entities sorted by offset, UnmappedAttributes, ModelVersion."""
+    result: dict[str, Any] = {
+        "Entities": [entity(m) for m in sorted(analysis.mentions, key=lambda m: (m.span.begin, m.span.end))],
+        "ModelVersion": analysis.model_version,
+    }
+    if analysis.unmapped:
+        result["UnmappedAttributes"] = [
+            {"Type": str(m.span.category), "Attribute": _base(m)}
+            for m in sorted(analysis.unmapped, key=lambda m: m.span.begin)
+        ]
+    return result
+
+
+def phi_result(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "Entities": [entity(m) for m in sorted(analysis.mentions, key=lambda m: m.span.begin)],
+        "ModelVersion": analysis.model_version,
+    }
+
+
+# What the InferICD10CM shapes allow (botocore model enums).
+ICD10_TRAITS = frozenset(
+    {"NEGATION", "DIAGNOSIS", "SIGN", "SYMPTOM", "PERTAINS_TO_FAMILY", "HYPOTHETICAL", "LOW_CONFIDENCE"}
+)
+ICD10_ATTRIBUTES = frozenset(
+    {"ACUITY", "DIRECTION", "SYSTEM_ORGAN_SITE", "QUALITY", "QUANTITY", "TIME_TO_DX_NAME", "TIME_EXPRESSION"}
+)
+ICD10_RELATIONS = frozenset({"OVERLAP", "SYSTEM_ORGAN_SITE", "QUALITY"})
+
+
+def _icd10_attribute(relation: Relation) -> dict[str, Any]:
+    out = _base(relation.attribute)
+    out["Traits"] = [t for t in out["Traits"] if t["Name"] in ICD10_TRAITS]
+    out["RelationshipScore"] = _score(relation.score)
+    if relation.relation_type in ICD10_RELATIONS:
+        out["RelationshipType"] = relation.relation_type
+    return out
+
+
+def icd10cm_result(linked: list[tuple[Mention, list[Any]]], model_version: str) -> dict[str, Any]:
+    entities = []
+    for mention, concepts in linked:
+        out = _base(mention)
+        out["Traits"] = [t for t in out["Traits"] if t["Name"] in ICD10_TRAITS]
+        attributes = [_icd10_attribute(r) for r in mention.relations if r.attribute.span.label in ICD10_ATTRIBUTES]
+        if attributes:
+            out["Attributes"] = attributes
+        out["ICD10CMConcepts"] = [
+            {"Description": c.description, "Code": c.code, "Score": _score(c.score)} for c in concepts
+        ]
+        entities.append(out)
+    return {"Entities": entities, "ModelVersion": model_version}
