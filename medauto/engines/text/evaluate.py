@@ -48,7 +48,11 @@ def _negex(data: Path, echo: Echo) -> dict[str, Any]:
 
     path = data / "negex" / "Annotations-1-120-random.dev.txt"
     result = evaluate_negex(path, registry.get("text.context.v1"))
-    echo("negex dev: " + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()))
+    shown = (
+        f"{k}={int(v)}" if float(v).is_integer() and k not in ("accuracy", "f1") else f"{k}={v:.4f}"
+        for k, v in result.items()
+    )
+    echo("negex dev: " + ", ".join(shown))
     return {"file": str(path), **result}
 
 

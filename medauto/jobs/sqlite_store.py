@@ -1,0 +1,224 @@
+"""The embedded default job store: one SQLite file under the data dir, safe for several processes.
+
+WAL mode lets ``medauto worker`` processes and the server share the file; claims run in ``BEGIN IMMEDIATE``
+transactions so two workers can never take the same job.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, decode_cursor, encode_cursor
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    submit_time TEXT NOT NULL,
+    request TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    name TEXT,
+    client_token TEXT,
+    end_time TEXT,
+    message TEXT,
+    progress TEXT NOT NULL,
+    result TEXT NOT NULL,
+    worker TEXT,
+    heartbeat TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_token ON jobs(account_id, kind, client_token) WHERE client_token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS jobs_listing ON jobs(account_id, kind, submit_time, job_id);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs(kind, status, submit_time);
+"""
+_COLUMNS = (
+    "job_id", "account_id", "region", "kind", "status", "submit_time", "request", "request_hash", "name",
+    "client_token", "end_time", "message", "progress", "result", "worker", "heartbeat", "attempts",
+)  # fmt: skip
+_JSON = frozenset({"request", "progress", "result"})
+_TIMES = frozenset({"submit_time", "end_time", "heartbeat"})
+
+
+def _stamp(value: datetime) -> str:
+    # Fixed-width UTC text sorts like the instant it names, so ORDER BY and range filters work on it.
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _to_row(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _JSON:
+        return json.dumps(value, separators=(",", ":"), default=str)
+    if name in _TIMES:
+        return _stamp(value)
+    return value
+
+
+def _from_row(row: sqlite3.Row) -> JobRecord:
+    values: dict[str, Any] = {}
+    for name in _COLUMNS:
+        value = row[name]
+        if value is not None and name in _JSON:
+            value = json.loads(value)
+        elif value is not None and name in _TIMES:
+            value = datetime.fromisoformat(value)
+        values[name] = value
+    return JobRecord(**values)
+
+
+class SqliteJobStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._local = threading.local()
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=True)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    def create(self, record: JobRecord) -> tuple[JobRecord, bool]:
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if record.client_token:
+                row = conn.execute(
+                    "SELECT * FROM jobs WHERE account_id=? AND kind=? AND client_token=?",
+                    (record.account_id, record.kind, record.client_token),
+                ).fetchone()
+                if row is not None:
+                    existing = _from_row(row)
+                    conn.execute("COMMIT")
+                    if existing.request_hash != record.request_hash:
+                        raise IdempotencyConflict(existing)
+                    return existing, False
+            values = [_to_row(name, getattr(record, name)) for name in _COLUMNS]
+            conn.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+            conn.execute("COMMIT")
+            return record, True
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def get(self, account_id: str, kind: str, job_id: str) -> JobRecord | None:
+        row = (
+            self._connect()
+            .execute("SELECT * FROM jobs WHERE job_id=? AND account_id=? AND kind=?", (job_id, account_id, kind))
+            .fetchone()
+        )
+        return _from_row(row) if row is not None else None
+
+    def list(
+        self, account_id: str, kind: str, filt: JobFilter, limit: int, cursor: str | None = None
+    ) -> tuple[list[JobRecord], str | None]:
+        where = ["account_id=?", "kind=?"]
+        args: list[Any] = [account_id, kind]
+        if filt.name is not None:
+            where.append("name=?")
+            args.append(filt.name)
+        if filt.status is not None:
+            where.append("status=?")
+            args.append(filt.status)
+        if filt.submitted_before is not None:
+            where.append("submit_time<?")
+            args.append(_stamp(filt.submitted_before))
+        if filt.submitted_after is not None:
+            where.append("submit_time>?")
+            args.append(_stamp(filt.submitted_after))
+        if cursor:
+            stamp, job_id = decode_cursor(cursor)
+            where.append("(submit_time, job_id) > (?, ?)" if filt.ascending else "(submit_time, job_id) < (?, ?)")
+            args.extend([_stamp(stamp), job_id])
+        order = "ASC" if filt.ascending else "DESC"
+        rows = (
+            self._connect()
+            .execute(
+                f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY submit_time {order}, job_id {order} LIMIT ?",
+                [*args, limit + 1],
+            )
+            .fetchall()
+        )
+        records = [_from_row(r) for r in rows[:limit]]
+        return records, encode_cursor(records[-1]) if len(rows) > limit and records else None
+
+    def transition(self, job_id: str, expected: Iterable[str], **changes: Any) -> JobRecord | None:
+        statuses = list(expected)
+        if not statuses:
+            return None
+        conn = self._connect()
+        sets = ", ".join(f"{name}=?" for name in changes)
+        args = [_to_row(name, value) for name, value in changes.items()]
+        marks = ", ".join("?" * len(statuses))
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = conn.execute(
+                f"UPDATE jobs SET {sets} WHERE job_id=? AND status IN ({marks})", [*args, job_id, *statuses]
+            )
+            row = conn.execute("SELECT * FROM jobs WHERE job_id=?", (job_id,)).fetchone() if cur.rowcount else None
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return _from_row(row) if row is not None else None
+
+    def claim(
+        self, kinds: Iterable[str], worker: str, waiting: str, running: str, stale_after: timedelta, at: datetime
+    ) -> JobRecord | None:
+        wanted = list(kinds)
+        marks = ", ".join("?" * len(wanted))
+        conn = self._connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute(
+                f"SELECT * FROM jobs WHERE kind IN ({marks}) AND (status=? OR (status=? AND "
+                "(heartbeat IS NULL OR heartbeat<?))) ORDER BY submit_time, job_id LIMIT 1",
+                [*wanted, waiting, running, _stamp(at - stale_after)],
+            ).fetchone()
+            if row is None:
+                conn.execute("COMMIT")
+                return None
+            conn.execute(
+                "UPDATE jobs SET status=?, worker=?, heartbeat=?, attempts=attempts+1 WHERE job_id=?",
+                (running, worker, _stamp(at), row["job_id"]),
+            )
+            claimed = conn.execute("SELECT * FROM jobs WHERE job_id=?", (row["job_id"],)).fetchone()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return _from_row(claimed)
+
+    def heartbeat(self, job_id: str, worker: str, at: datetime, progress: dict[str, Any] | None = None) -> bool:
+        conn = self._connect()
+        if progress is None:
+            cur = conn.execute("UPDATE jobs SET heartbeat=? WHERE job_id=? AND worker=?", (_stamp(at), job_id, worker))
+        else:
+            cur = conn.execute(
+                "UPDATE jobs SET heartbeat=?, progress=? WHERE job_id=? AND worker=?",
+                (_stamp(at), _to_row("progress", progress), job_id, worker),
+            )
+        return bool(cur.rowcount)
+
+    def close(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
