@@ -17,6 +17,7 @@ Overlaps are resolved greedily: confident pattern hits first, then longer spans,
 
 from __future__ import annotations
 
+import bisect
 import time
 
 from medauto.engines.text.doc import Doc
@@ -35,10 +36,6 @@ _TITLED_NAME = 0.85
 _CONFIDENT_LABELS = frozenset({"EMAIL", "URL", "ID", "PHONE_OR_FAX", "DATE", "AGE"})
 
 
-def _overlaps(a: Hit, b: Hit) -> bool:
-    return a.begin < b.end and b.begin < a.end
-
-
 def resolve(hits: list[Hit]) -> list[Hit]:
     """Non-overlapping hits: confident patterns, then titled names, then addresses, then the rest; longest first."""
 
@@ -53,11 +50,12 @@ def resolve(hits: list[Hit]) -> list[Hit]:
             tier = 3
         return (tier, -(h.end - h.begin), -h.score, h.begin)
 
-    kept: list[Hit] = []
+    kept: list[Hit] = []  # disjoint, sorted by begin
     for hit in sorted(hits, key=rank):
-        if hit.end > hit.begin and not any(_overlaps(hit, k) for k in kept):
-            kept.append(hit)
-    return sorted(kept)
+        i = bisect.bisect_left(kept, (hit.end,)) - 1  # the kept hit beginning last before this one ends
+        if hit.end > hit.begin and not (i >= 0 and kept[i].end > hit.begin):
+            bisect.insort(kept, hit)
+    return kept
 
 
 class PhiRecognizer:

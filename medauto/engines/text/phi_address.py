@@ -7,6 +7,7 @@ country) are taken too, so towns missing from the lexicon are still covered.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 import regex as re
@@ -14,7 +15,7 @@ import regex as re
 from medauto.engines.text import phi_streets as streets
 from medauto.engines.text import phi_words as words
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold
-from medauto.engines.text.phi_patterns import Hit
+from medauto.engines.text.phi_patterns import Hit, interval_index, overlaps_any
 from medauto.engines.text.phi_streets import CAP as _CAP
 from medauto.engines.text.phi_streets import PARTICLE as _PARTICLE
 from medauto.engines.text.phi_streets import POSTAL as _POSTAL
@@ -22,7 +23,7 @@ from medauto.engines.text.phi_streets import POSTAL as _POSTAL
 _I = re.IGNORECASE
 _GAP = re.compile(r"^[\s,;]*$")
 _INLINE_TAIL = re.compile(
-    rf"^(?P<gap>,?[ \t]+|[ \t]*,[ \t]*)(?P<words>(?:{_CAP}|{_PARTICLE})(?:[ -](?:{_CAP}|{_PARTICLE})){{0,3}})"
+    rf"^(?P<gap>,?[ \t]+|[ \t]*,[ \t]*)(?P<words>(?:{_CAP}|{_PARTICLE})(?:[ \t](?:{_CAP}|{_PARTICLE})){{0,3}})"
     r"(?=[ \t]*(?:$|[\n,.;?!)]|[ \t]+(?:and|for|in|after|before|is|it)\b))"
 )
 _CUE = re.compile(rf"(?:{words.ADDRESS_CUES})\s*$", _I)
@@ -213,7 +214,8 @@ class AddressFinder:
         for line in text.split("\n"):
             lines.append((start, start + len(line)))
             start += len(line) + 1
-        covered = [any(h.begin < e and b < h.end for h in hits) for b, e in lines]
+        hit_index = interval_index(hits)
+        covered = [overlaps_any(hit_index, b, e) for b, e in lines]
         for index in range(len(lines)):
             if not covered[index]:
                 continue
@@ -273,13 +275,16 @@ class AddressFinder:
 
     def _number_streets(self, text: str, anchors: list[Hit]) -> Iterator[Hit]:
         """ "20789 Allika 46" counts as a street when a unit, city or country line follows it."""
+        anchor_begins = sorted(a.begin for a in anchors)
         for m in self.patterns.number.finditer(text):
             tail = text[m.end() : m.end() + 40]
             nxt = _HOUSE_NUMBER_AFTER.match(tail)
             end = m.end() + (nxt.end() if nxt else 0)
             if not nxt and not any(c.isdigit() for c in m.group()[1:]):
                 continue
-            if any(a.begin >= end and a.begin - end <= 4 for a in anchors) or self._next_line_is_location(text, end):
+            i = bisect.bisect_left(anchor_begins, end)
+            anchored = i < len(anchor_begins) and anchor_begins[i] - end <= 4
+            if anchored or self._next_line_is_location(text, end):
                 yield Hit(m.start(), end, "ADDRESS", 0.7)
 
     def _next_line_is_location(self, text: str, end: int) -> bool:

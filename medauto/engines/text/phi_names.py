@@ -15,7 +15,7 @@ import regex as re
 
 from medauto.engines.text import phi_words as words
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold
-from medauto.engines.text.phi_patterns import Hit
+from medauto.engines.text.phi_patterns import Hit, interval_index, overlaps_any
 
 TOKEN = re.compile(r"\p{L}[\p{L}\p{M}]*(?:(?:['\u2019](?![sS]\b)|-)\p{L}[\p{L}\p{M}]*)*")
 _CUE_BEFORE = re.compile(rf"(?:^|\W)(?:{words.NAME_CUES})(?:[ \t]+|[ \t]*,[ \t]*|\?[ \t]*)$", re.I)
@@ -193,9 +193,10 @@ class NameFinder:
         )
         after_cue = bool(_CUE_AFTER.match(after))
         weak_after = bool(_WEAK_AFTER.match(after))
-        line_b = text.rfind("\n", 0, run[0].begin) + 1
-        line_e = text.find("\n", run[-1].end)
-        line_text = text[line_b : len(text) if line_e < 0 else line_e]
+        window_b, window_e = max(0, run[0].begin - 200), min(len(text), run[-1].end + 200)
+        line_b = text.rfind("\n", window_b, run[0].begin) + 1 or window_b
+        line_e = text.find("\n", run[-1].end, window_e)
+        line_text = text[line_b : window_e if line_e < 0 else line_e]
         line_words = [w for w in _LETTER_RUN.findall(line_text) if len(w) > 1]
         upper_line = len(line_words) >= 2 and all(w.isupper() for w in line_words)
         if any(k in _STREET_WORDS for k in keys[1:]) or _EPONYM_AFTER.match(after):
@@ -285,19 +286,20 @@ class NameFinder:
 
     # ------------------------------------------------------------------------------------------------ public
     def find(self, text: str, blocked: list[Hit]) -> list[Hit]:
+        index = interval_index(blocked)
         toks = [
             _Tok(m.start(), m.end(), m.group(), fold(m.group()))
             for m in TOKEN.finditer(text)
-            if not any(b.begin < m.end() and m.start() < b.end for b in blocked)
+            if not overlaps_any(index, m.start(), m.end())
         ]
         hits: list[Hit] = []
         rejected: list[list[_Tok]] = []
         for raw in self._runs(text, toks):
             run = self._trim(raw)
             if run:
-                line_b = text.rfind("\n", 0, run[0].begin) + 1
-                line_e = text.find("\n", run[-1].end)
-                line_e = len(text) if line_e < 0 else line_e
+                line_b = text.rfind("\n", max(0, run[0].begin - 200), run[0].begin) + 1 or max(0, run[0].begin - 200)
+                line_e = text.find("\n", run[-1].end, run[-1].end + 200)
+                line_e = min(len(text), run[-1].end + 200) if line_e < 0 else line_e
                 line_alone = _LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
                     _LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
                 )
@@ -334,6 +336,8 @@ class NameFinder:
     def _second_pass(self, text: str, hits: list[Hit], rejected: list[list[_Tok]]) -> list[Hit]:
         """Coordinated names ("Lamovec and Morales") and repeated surnames ("... starring Borkowski")."""
         found_words = {fold(w) for h in hits for w in text[h.begin : h.end].split() if len(w) > 2}
+        ends = {h.end for h in hits}
+        begins = {h.begin for h in hits}
         extra: list[Hit] = []
         for run in rejected:
             if (
@@ -348,12 +352,12 @@ class NameFinder:
             if full in self.lex.regions or full in self.lex.countries or full in self.lex.places:
                 continue
             b, e = run[0].begin, run[-1].end
-            near = any(
-                _COORDINATION.fullmatch(text[h.end : b]) or _COORDINATION.fullmatch(text[e : h.begin])
-                for h in hits + extra
-                if h.label == "NAME" and abs(h.begin - b) < 60
+            near = any(pos in ends and _COORDINATION.fullmatch(text[pos:b]) for pos in range(max(0, b - 8), b)) or any(
+                pos in begins and _COORDINATION.fullmatch(text[e:pos]) for pos in range(e + 1, e + 9)
             )
             repeated = all(t.key in found_words for t in run)
             if near or repeated:
                 extra.append(Hit(b, e, "NAME", 0.6))
+                ends.add(e)
+                begins.add(b)
         return extra

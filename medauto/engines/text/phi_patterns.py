@@ -6,6 +6,7 @@ word ("MRN", "fax:") scores higher than the shape alone. Overlaps are resolved l
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
@@ -129,6 +130,26 @@ AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
 )
 
 
+def interval_index(hits: list[Hit]) -> tuple[list[int], list[int]]:
+    """Sorted, merged (begins, ends) of ``hits`` for :func:`overlaps_any`."""
+    begins: list[int] = []
+    ends: list[int] = []
+    for hit in sorted(hits):
+        if begins and hit.begin <= ends[-1]:
+            ends[-1] = max(ends[-1], hit.end)
+        else:
+            begins.append(hit.begin)
+            ends.append(hit.end)
+    return begins, ends
+
+
+def overlaps_any(index: tuple[list[int], list[int]], begin: int, end: int) -> bool:
+    """Whether [begin, end) overlaps an interval of ``index``, in O(log n)."""
+    begins, ends = index
+    i = bisect.bisect_left(begins, end) - 1
+    return i >= 0 and ends[i] > begin
+
+
 def luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -179,9 +200,10 @@ def find_phones(text: str) -> list[Hit]:
         if not 7 <= digits <= 15 or _looks_like_date(value):
             continue
         groups = re.findall(r"\d+", value.split("x")[0].split("ext")[0])
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = text.rfind("\n", max(0, m.start() - 60), m.start()) + 1
         cued = bool(
-            PHONE_CUE.search(text, line_start, m.start()) or PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()])
+            PHONE_CUE.search(text, max(line_start, m.start() - 60), m.start())
+            or PHONE_CUE.search(text[max(0, m.start() - 40) : m.start()])
         )
         after = bool(PHONE_AFTER.match(text, m.end()))
         plus = value.startswith(("+", "00")) or "(" in value

@@ -11,7 +11,7 @@ import regex as re
 
 from medauto.engines.text import phi_words as words
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold
-from medauto.engines.text.phi_patterns import Hit
+from medauto.engines.text.phi_patterns import Hit, interval_index, overlaps_any
 
 _WORD = re.compile(r"\p{L}[\p{L}\p{M}]*(?:['\u2019-]\p{L}[\p{L}\p{M}]*)*")
 _CUE = re.compile(
@@ -38,11 +38,12 @@ class ProfessionFinder:
 
     def find(self, text: str, blocked: list[Hit]) -> list[Hit]:
         toks = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+        blocked_index = interval_index(blocked)
         hits: list[Hit] = []
         i = 0
         while i < len(toks):
             hit = self._at(text, toks, i)
-            if hit and not any(b.begin < hit.end and hit.begin < b.end for b in blocked):
+            if hit and not overlaps_any(blocked_index, hit.begin, hit.end):
                 hits.append(hit)
                 i = next((j for j in range(i, len(toks)) if toks[j][0] >= hit.end), len(toks))
             else:
@@ -95,7 +96,7 @@ class ProfessionFinder:
 
     @staticmethod
     def _line_alone(text: str, begin: int, end: int) -> bool:
-        line_b = text.rfind("\n", 0, begin) + 1
-        line_e = text.find("\n", end)
-        line_e = len(text) if line_e < 0 else line_e
+        line_b = text.rfind("\n", max(0, begin - 120), begin) + 1 or max(0, begin - 120)
+        line_e = text.find("\n", end, end + 120)
+        line_e = min(len(text), end + 120) if line_e < 0 else line_e
         return not text[line_b:begin].strip(" \t>*-•|?") and not text[end:line_e].strip(" \t.,")

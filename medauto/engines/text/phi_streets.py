@@ -12,8 +12,9 @@ from medauto.engines.text.phi_lexicon import PhiLexicon
 
 _I = re.IGNORECASE
 LETTER = r"[\p{L}\p{M}]"
-WORD = r"\p{L}[\p{L}\p{M}]*(?:['\u2019-]\p{L}[\p{L}\p{M}]*)*"
-CAP = r"\p{Lu}[\p{L}\p{M}]*(?:['\u2019-]\p{L}[\p{L}\p{M}]*)*"
+# Bounded (at most 4 parts of 40 letters), so that a pathological input cannot make a match attempt long.
+WORD = r"\p{L}[\p{L}\p{M}]{0,40}(?:['\u2019-]\p{L}[\p{L}\p{M}]{0,40}){0,3}(?![\p{L}\p{M}])"
+CAP = r"\p{Lu}[\p{L}\p{M}]{0,40}(?:['\u2019-]\p{L}[\p{L}\p{M}]{0,40}){0,3}(?![\p{L}\p{M}])"
 NUM = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?"
 PARTICLE = r"(?:de|du|des|da|do|dos|das|di|dei|del|della|la|le|les|al|el|van|von|der|den|ten|y|e|a|nad|pod|na|u)"
 LINE_MARK = re.compile(r"[\s>*\-?•·|]*")
@@ -103,7 +104,7 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
         (
             re.compile(
                 rf"(?<![\w.,-]){NUM}[ \t]+(?:\d{{1,5}}[ \t]+)?(?:{prefixes})(?![\w])\.?[ \t]+"
-                rf"(?:{CAP}|{PARTICLE})(?:[ -](?:{CAP}|{PARTICLE})){{0,5}}"
+                rf"(?:{CAP}|{PARTICLE})(?:[ \t](?:{CAP}|{PARTICLE})){{0,5}}"
             ),
             0.8,
         ),
@@ -128,7 +129,7 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
     )
     # After an address cue: "lives at 92597 Jahu 80", "address: 6138 Via Roma 131".
     generic = re.compile(
-        rf"(?:{NUM}[ \t]+)?(?:{CAP}|{PARTICLE})(?:[ -](?:{CAP}|{PARTICLE})){{0,3}}[ \t]+"
+        rf"(?:{NUM}[ \t]+)?(?:{CAP}|{PARTICLE})(?:[ \t](?:{CAP}|{PARTICLE})){{0,3}}[ \t]+"
         r"\d{1,5}[A-Za-z]?(?![\w])"
         rf"(?:[ \t]+{CAP}(?:[ \t]+{CAP}){{0,2}}[ \t]+(?:{suffixes})(?![\w]))?"
     )
@@ -137,7 +138,7 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
         rf"(?<![\w])(?:{CAP}[ \t]+){{1,3}}"
         r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Highway|Parkway|Terrace|Crescent)(?![\w])"
     )
-    number = re.compile(rf"{NUM}(?:[ \t]+\d{{1,5}})?[ \t]+{CAP}(?:[ -]{CAP}){{0,3}}(?![\w])")
+    number = re.compile(rf"{NUM}(?:[ \t]+\d{{1,5}})?[ \t]+{CAP}(?:[ \t]{CAP}){{0,3}}(?![\w])")
     corner = re.compile(
         rf"\bcorner\s+of\s+(?P<a>[^\n]{{3,60}}?)\s+and\s+(?P<b>(?:{WORD}|\d+)(?:\s+(?:{WORD}|\d+)){{0,4}}?)"
         r"(?=\s*(?:$|[\n.,;?!]|\s+(?:st\.|after|for|in|is|it)\b))",
