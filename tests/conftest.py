@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests import clients
+from tests.s3server import S3Server, start_s3
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("comprehendmedical", "bedrock-data-automation-runtime", "bedrock-data-automation")
@@ -80,3 +81,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = start_server(tmp_path_factory.mktemp("medauto-data"))
     yield srv
     stop_server(srv)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real SeaweedFS S3 server for the whole session (started on first use)."""
+    root = tmp_path_factory.mktemp("seaweedfs")
+    server = start_s3(root / "data", root / "weed.log")
+    yield server
+    server.stop()

@@ -7,11 +7,24 @@ from pathlib import Path
 import pytest
 
 from medauto.storage.localfs import LocalFolderObjectStore
-from medauto.storage.objects import InMemoryObjectStore, InvalidName, NoSuchBucket, NoSuchKey, ObjectStore
+from medauto.storage.objects import AccessDenied, InMemoryObjectStore, InvalidName, NoSuchBucket, NoSuchKey, ObjectStore
+from medauto.storage.s3 import S3ObjectStore
+from tests.s3server import S3Server
 
 
-@pytest.fixture(params=["memory", "local"])
+@pytest.fixture(params=["memory", "local", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    if request.param == "s3":
+        server: S3Server = request.getfixturevalue("s3_server")
+        client = server.client()
+        bucket = "notes"
+        # A clean bucket per test: delete what earlier tests left.
+        if any(b["Name"] == bucket for b in client.list_buckets().get("Buckets", [])):
+            for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):
+                client.delete_object(Bucket=bucket, Key=item["Key"])
+        else:
+            client.create_bucket(Bucket=bucket)
+        return S3ObjectStore(client=client)
     if request.param == "memory":
         mem = InMemoryObjectStore()
         mem.create_bucket("notes")
@@ -60,3 +73,31 @@ def test_local_store_stays_inside_its_root(tmp_path: Path) -> None:
     (tmp_path / "buckets" / "new-bucket" / ".medauto-partial-123").write_bytes(b"half")
     assert [o.key for o in store.list("new-bucket")] == ["deep/key.txt"]
     assert not list((tmp_path).glob("escape*"))
+
+
+def test_s3_credentials_are_enforced_and_mapped(s3_server: S3Server) -> None:
+    store = S3ObjectStore(client=s3_server.client(secret="wrong"))
+    with pytest.raises(AccessDenied):
+        store.get("notes", "in/a.txt")
+
+
+def test_s3_kms_writes_ask_for_sse_kms() -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client("s3", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    stub = Stubber(client)
+    expected = {
+        "Bucket": "out",
+        "Key": "k.out",
+        "Body": b"x",
+        "ContentType": "application/json",
+        "ServerSideEncryption": "aws:kms",
+        "SSEKMSKeyId": "alias/medauto",
+    }
+    stub.add_response("put_object", {}, expected)
+    with stub:
+        S3ObjectStore(client=client).put(
+            "out", "k.out", b"x", kms_key_id="alias/medauto", content_type="application/json"
+        )
+    stub.assert_no_pending_responses()
