@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from medauto.config import Settings, load_settings
 from medauto.engines.text.pipeline import PROFILES, shared_pipeline
@@ -10,6 +11,9 @@ from medauto.gateway.chain import Gateway
 from medauto.gateway.dispatch import Dispatcher
 from medauto.http.admin import AdminRoutes
 from medauto.http.asgi import AsgiApp
+from medauto.jobs.runner import JobRunner
+from medauto.jobs.sqlite_store import SqliteJobStore
+from medauto.jobs.store import InMemoryJobStore, JobStore
 from medauto.protocols.errors import ServiceError
 from medauto.protocols.messages import HttpRequest, HttpResponse
 from medauto.protocols.sigv4 import Credential, SigV4Verifier
@@ -17,14 +21,54 @@ from medauto.protocols.specs import Service, service_model
 from medauto.services.bda.provider import BdaProvider
 from medauto.services.bda_runtime.provider import BdaRuntimeProvider
 from medauto.services.comprehendmedical.provider import ComprehendMedicalProvider
+from medauto.storage.localfs import LocalFolderObjectStore
+from medauto.storage.objects import ObjectStore
+from medauto.storage.s3 import S3ObjectStore
 
 log = logging.getLogger("medauto")
 
 
-def build_gateway(settings: Settings) -> tuple[Gateway, Dispatcher]:
+def build_job_store(settings: Settings) -> JobStore:
+    if settings.store == "memory":
+        return InMemoryJobStore()
+    if settings.store == "sqlite":
+        return SqliteJobStore(settings.data_dir / "jobs.sqlite")
+    if settings.store.startswith(("postgresql://", "postgres://")):
+        from medauto.jobs.postgres_store import PostgresJobStore
+
+        return PostgresJobStore(settings.store)
+    raise SystemExit(f"medauto: --store must be sqlite, memory or a postgresql:// URL, not {settings.store!r}")
+
+
+def build_object_store(settings: Settings) -> ObjectStore:
+    if settings.s3_endpoint_url:
+        return S3ObjectStore(settings.s3_endpoint_url, settings.region)
+    return LocalFolderObjectStore(settings.data_dir / "buckets")
+
+
+@dataclass
+class Components:
+    """Everything built from Settings; the server and `medauto worker` share it."""
+
+    gateway: Gateway
+    dispatcher: Dispatcher
+    jobs: JobStore
+    runner: JobRunner
+
+
+def build_components(settings: Settings) -> Components:
+    jobs = build_job_store(settings)
+    objects = build_object_store(settings)
+    cm = ComprehendMedicalProvider(lambda: shared_pipeline(settings.text_profile), jobs, objects)
+    runner = JobRunner(jobs, cm.batch_handlers(), threads=max(1, settings.job_threads))
+    gateway, dispatcher = build_gateway(settings, cm)
+    return Components(gateway, dispatcher, jobs, runner)
+
+
+def build_gateway(settings: Settings, cm: ComprehendMedicalProvider) -> tuple[Gateway, Dispatcher]:
     dispatcher = Dispatcher(
         {
-            Service.COMPREHEND_MEDICAL: ComprehendMedicalProvider(lambda: shared_pipeline(settings.text_profile)),
+            Service.COMPREHEND_MEDICAL: cm,
             Service.BDA_RUNTIME: BdaRuntimeProvider(),
             Service.BDA: BdaProvider(),
         }
@@ -41,7 +85,8 @@ def build_app(settings: Settings) -> AsgiApp:
     if settings.text_profile not in PROFILES:
         raise SystemExit(f"medauto: unknown text profile {settings.text_profile!r}; known: {', '.join(PROFILES)}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    gateway, dispatcher = build_gateway(settings)
+    parts = build_components(settings)
+    gateway, dispatcher = parts.gateway, parts.dispatcher
 
     def describe_services() -> dict[str, object]:
         return {
@@ -60,6 +105,12 @@ def build_app(settings: Settings) -> AsgiApp:
         if settings.preload:
             log.info("preloading the %s text profile", settings.text_profile)
             shared_pipeline(settings.text_profile)
+        if settings.job_threads:
+            parts.runner.start()
+
+    def shutdown() -> None:
+        parts.runner.stop()
+        parts.jobs.close()
 
     return AsgiApp(
         gateway.handle,
@@ -68,6 +119,7 @@ def build_app(settings: Settings) -> AsgiApp:
         max_body_bytes=settings.max_body_bytes,
         worker_threads=settings.worker_threads,
         on_startup=startup,
+        on_shutdown=shutdown,
     )
 
 

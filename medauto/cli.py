@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import socket
@@ -27,6 +28,32 @@ SigV4 signatures are verified by default against the key pair test/test (account
 """
 
 
+def _add_backends(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", help="job store: sqlite (default, in the data dir), memory, or postgresql://...")
+    p.add_argument("--s3-endpoint-url", help="serve buckets from this S3 API instead of local folders")
+
+
+_WORKER_HELP = """\
+Run batch jobs (Start*Job) from the shared job store without serving HTTP. Start as many workers as you like
+next to `medauto serve` (give them the same --data-dir and --store); each job runs on exactly one worker, and a
+job whose worker died is taken over after two minutes without a heartbeat.
+"""
+
+
+def _add_worker(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "worker",
+        help="run batch jobs from the job store",
+        description=_WORKER_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--data-dir", help="folder with the job store and local buckets (default ./.medauto)")
+    p.add_argument("--config", help="TOML settings file")
+    _add_backends(p)
+    p.add_argument("--job-threads", type=int, help="jobs run at once (default 2)")
+    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
+
+
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
@@ -41,6 +68,8 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--no-auth", action="store_true", help="accept unsigned requests (experiments only)")
     p.add_argument("--credentials", help="ACCESS:SECRET:ACCOUNT[,...] key pairs accepted for SigV4")
     p.add_argument("--workers", type=int, help="HTTP server processes (default 1)")
+    _add_backends(p)
+    p.add_argument("--job-threads", type=int, help="in-process job worker threads (default 2; 0: none)")
     p.add_argument("--text-profile", help="clinical text pipeline profile (default fast)")
     p.add_argument("--preload", action="store_true", default=None, help="load text models at start-up")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
@@ -74,24 +103,50 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"medauto {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_serve(sub)
+    _add_worker(sub)
     _add_eval(sub)
     return parser
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
+    def arg(name: str) -> Any:
+        return getattr(args, name, None)
+
     return load_settings(
-        args.config,
-        host=args.host,
-        port=args.port,
-        data_dir=args.data_dir,
-        auth=False if args.no_auth else None,
-        credentials=args.credentials,
-        workers=args.workers,
-        log_level=args.log_level,
-        access_log=args.access_log,
-        text_profile=args.text_profile,
-        preload=args.preload,
+        arg("config"),
+        host=arg("host"),
+        port=arg("port"),
+        data_dir=arg("data_dir"),
+        auth=False if arg("no_auth") else None,
+        credentials=arg("credentials"),
+        workers=arg("workers"),
+        log_level=arg("log_level"),
+        access_log=arg("access_log"),
+        text_profile=arg("text_profile"),
+        preload=arg("preload"),
+        store=arg("store"),
+        s3_endpoint_url=arg("s3_endpoint_url"),
+        job_threads=arg("job_threads"),
     )
+
+
+def run_worker(settings: Settings) -> int:
+    import signal
+
+    from medauto.app import build_components
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    parts = build_components(settings)
+    runner = parts.runner
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
+    log.info("medauto worker %s on store %s", runner.worker_id, settings.store)
+    print(f"medauto worker {runner.worker_id} ready", flush=True)
+    runner.start()
+    with contextlib.suppress(KeyboardInterrupt):
+        runner.wait()
+    runner.stop()
+    parts.jobs.close()
+    return 0
 
 
 def configure_logging(level: str) -> None:
@@ -193,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"medauto: invalid settings:\n{exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    if args.command == "serve":
-        serve(settings)
+    if args.command == "worker":
+        return run_worker(settings)
+    serve(settings)
     return 0

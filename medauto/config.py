@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024 * 1024, ge=1024, description="Largest request body accepted.")
     worker_threads: int = Field(16, ge=1, le=512, description="Threads that run request handlers.")
     workers: int = Field(1, ge=1, le=64, description="HTTP server processes.")
+    store: str = Field(
+        "sqlite", description="Job store: sqlite (a file in the data dir), memory, or a postgresql:// URL."
+    )
+    s3_endpoint_url: str | None = Field(
+        None, description="Use this S3 API for buckets (credentials from the AWS environment); default: local folders."
+    )
+    job_threads: int = Field(2, ge=0, le=64, description="In-process job worker threads (0: only `medauto worker`).")
     text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
     preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
     log_level: str = Field("info", description="debug, info, warning or error.")

@@ -55,8 +55,8 @@ def test_health_and_services(server: Server) -> None:
 
 
 def test_unimplemented_operation_is_a_modeled_error_with_request_id(server: Server) -> None:
-    cm = server.client("comprehendmedical")
-    response = error_of(cm.list_entities_detection_v2_jobs)
+    bda = server.client("bedrock-data-automation")
+    response = error_of(bda.list_blueprints)
     assert response["Error"]["Code"] == "NotImplemented"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert len(response["ResponseMetadata"]["RequestId"]) == 36
@@ -101,8 +101,9 @@ def test_cbor_protocol_through_botocore(server: Server, tmp_path: Path) -> None:
     response = error_of(cm.detect_entities_v2, Text="x" * 20001)
     assert response["Error"]["Code"] == "TextSizeLimitExceededException"
     assert response["ResponseMetadata"]["HTTPHeaders"]["smithy-protocol"] == "rpc-v2-cbor"
-    response = error_of(cm.list_entities_detection_v2_jobs, MaxResults=5)
-    assert response["Error"]["Code"] == "NotImplemented"
+    listed = cm.list_entities_detection_v2_jobs(MaxResults=5)
+    assert listed["ComprehendMedicalAsyncJobPropertiesList"] == []
+    assert listed["ResponseMetadata"]["HTTPHeaders"]["smithy-protocol"] == "rpc-v2-cbor"
 
 
 @pytest.mark.parametrize(
@@ -224,8 +225,7 @@ def test_no_auth_mode_and_body_limit_and_graceful_stop(tmp_path: Path) -> None:
         assert status == 400
         assert headers["x-amzn-errortype"] == "SerializationException"
         cm = srv.client("comprehendmedical", signature_version=botocore.UNSIGNED)
-        response = error_of(cm.list_entities_detection_v2_jobs)
-        assert response["Error"]["Code"] == "NotImplemented"
+        assert cm.list_entities_detection_v2_jobs()["ComprehendMedicalAsyncJobPropertiesList"] == []
     finally:
         assert stop_server(srv) == 0
     assert any("Shutting down" in line or "Finished server process" in line for line in srv.output)
