@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from medauto.config import Settings, load_settings
 from medauto.engines.text.pipeline import PROFILES, shared_pipeline
@@ -60,7 +61,12 @@ def build_components(settings: Settings) -> Components:
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
     cm = ComprehendMedicalProvider(lambda: shared_pipeline(settings.text_profile), jobs, objects)
-    runner = JobRunner(jobs, cm.batch_handlers(), threads=max(1, settings.job_threads))
+    runner = JobRunner(
+        jobs,
+        cm.batch_handlers(),
+        threads=max(1, settings.job_threads),
+        stale_after=timedelta(seconds=settings.job_stale_seconds),
+    )
     gateway, dispatcher = build_gateway(settings, cm)
     return Components(gateway, dispatcher, jobs, runner)
 

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         None, description="Use this S3 API for buckets (credentials from the AWS environment); default: local folders."
     )
     job_threads: int = Field(2, ge=0, le=64, description="In-process job worker threads (0: only `medauto worker`).")
+    job_stale_seconds: int = Field(
+        120, ge=1, description="A running job whose worker sent no heartbeat for this long is taken over."
+    )
     text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
     preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
     log_level: str = Field("info", description="debug, info, warning or error.")

@@ -1,8 +1,13 @@
-"""Tokenization and sentence splitting with exact offsets; computed once per text and shared by all stages."""
+"""Tokenization and sentence splitting with exact offsets; computed once per text and shared by all stages.
+
+Stages read the token columns (``words``, ``lowers``, ``begins``, ``ends``), which cost one regex pass; ``tokens``
+(the same tokens as :class:`Token` objects) is built only when asked for.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,8 +24,28 @@ class Doc:
     text: str
 
     @cached_property
+    def words(self) -> list[str]:
+        """Each token's text."""
+        return _TOKEN.findall(self.text)
+
+    @cached_property
+    def begins(self) -> list[int]:
+        """Each token's start offset."""
+        return [m.start() for m in _TOKEN.finditer(self.text)]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """Each token's end offset."""
+        return [b + len(w) for b, w in zip(self.begins, self.words, strict=True)]
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        """Each token's text, lower-cased."""
+        return [w.lower() for w in self.words]
+
+    @cached_property
     def tokens(self) -> list[Token]:
-        return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.text)]
+        return list(map(Token, self.begins, self.ends, self.words))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -41,8 +66,23 @@ class Doc:
                 out.append((b, e))
         return out
 
+    @cached_property
+    def sentence_begins(self) -> list[int]:
+        return [b for b, _ in self.sentences]
+
+    @cached_property
+    def sentence_tokens(self) -> list[tuple[int, int]]:
+        """Token range ``[first, stop)`` of each sentence: the tokens starting before its end, after the last one."""
+        out: list[tuple[int, int]] = []
+        begins, k = self.begins, 0
+        for _, end in self.sentences:
+            stop = bisect_left(begins, end, k)
+            out.append((k, stop))
+            k = stop
+        return out
+
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        for b, e in self.sentences:
-            if b <= offset < e:
-                return b, e
+        n = bisect_right(self.sentence_begins, offset) - 1
+        if n >= 0 and offset < self.sentences[n][1]:
+            return self.sentences[n]
         return 0, len(self.text)
