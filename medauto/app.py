@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from medauto.gateway.chain import Gateway
 from medauto.gateway.dispatch import Dispatcher
 from medauto.http.admin import AdminRoutes
 from medauto.http.asgi import AsgiApp
+from medauto.jobs.executors import Executor, InlineExecutor
 from medauto.jobs.runner import JobRunner
 from medauto.jobs.sqlite_store import SqliteJobStore
 from medauto.jobs.store import InMemoryJobStore, JobStore
@@ -47,6 +49,15 @@ def build_object_store(settings: Settings) -> ObjectStore:
     return LocalFolderObjectStore(settings.data_dir / "buckets")
 
 
+def build_executor(settings: Settings) -> Executor:
+    processes = settings.job_processes or os.cpu_count() or 1
+    if processes <= 1:
+        return InlineExecutor()
+    from medauto.jobs.executors.local import ProcessPoolExecutorAdapter
+
+    return ProcessPoolExecutorAdapter(processes)
+
+
 @dataclass
 class Components:
     """Everything built from Settings; the server and `medauto worker` share it."""
@@ -55,20 +66,22 @@ class Components:
     dispatcher: Dispatcher
     jobs: JobStore
     runner: JobRunner
+    executor: Executor
 
 
 def build_components(settings: Settings) -> Components:
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
-    cm = ComprehendMedicalProvider(lambda: shared_pipeline(settings.text_profile), jobs, objects)
+    cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects)
+    executor = build_executor(settings)
     runner = JobRunner(
         jobs,
-        cm.batch_handlers(),
+        cm.batch_handlers(executor),
         threads=max(1, settings.job_threads),
         stale_after=timedelta(seconds=settings.job_stale_seconds),
     )
     gateway, dispatcher = build_gateway(settings, cm)
-    return Components(gateway, dispatcher, jobs, runner)
+    return Components(gateway, dispatcher, jobs, runner, executor)
 
 
 def build_gateway(settings: Settings, cm: ComprehendMedicalProvider) -> tuple[Gateway, Dispatcher]:
@@ -116,6 +129,7 @@ def build_app(settings: Settings) -> AsgiApp:
 
     def shutdown() -> None:
         parts.runner.stop()
+        parts.executor.close()
         parts.jobs.close()
 
     return AsgiApp(

@@ -51,6 +51,7 @@ def _add_worker(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--config", help="TOML settings file")
     _add_backends(p)
     p.add_argument("--job-threads", type=int, help="jobs run at once (default 2)")
+    p.add_argument("--job-processes", type=int, help="processes analysing files (default: one per core)")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
 
 
@@ -70,6 +71,7 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--workers", type=int, help="HTTP server processes (default 1)")
     _add_backends(p)
     p.add_argument("--job-threads", type=int, help="in-process job worker threads (default 2; 0: none)")
+    p.add_argument("--job-processes", type=int, help="processes analysing batch files (default: one per core)")
     p.add_argument("--text-profile", help="clinical text pipeline profile (default fast)")
     p.add_argument("--preload", action="store_true", default=None, help="load text models at start-up")
     p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
@@ -127,6 +129,7 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         store=arg("store"),
         s3_endpoint_url=arg("s3_endpoint_url"),
         job_threads=arg("job_threads"),
+        job_processes=arg("job_processes"),
     )
 
 
@@ -145,6 +148,7 @@ def run_worker(settings: Settings) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         runner.wait()
     runner.stop()
+    parts.executor.close()
     parts.jobs.close()
     return 0
 

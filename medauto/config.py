@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         None, description="Use this S3 API for buckets (credentials from the AWS environment); default: local folders."
     )
     job_threads: int = Field(2, ge=0, le=64, description="In-process job worker threads (0: only `medauto worker`).")
+    job_processes: int = Field(
+        0, ge=0, le=256, description="Processes that analyse batch files (0: one per core; 1: in the job thread)."
+    )
     job_stale_seconds: int = Field(
         120, ge=1, description="A running job whose worker sent no heartbeat for this long is taken over."
     )

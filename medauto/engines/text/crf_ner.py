@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import struct
 import threading
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,30 +103,49 @@ class Gazetteer:
         with gzip.GzipFile(path, "wb", mtime=0) as raw:
             raw.write("".join(f"{m}\t{n}\n" for n, m in sorted(self.names.items())).encode("utf-8"))
 
-    def matches(self, lowers: Sequence[str]) -> list[list[str]]:
-        """Per token, ``g<kind>:B`` / ``g<kind>:I`` for the longest name of each kind starting left-most."""
+    def matches(self, lowers: Sequence[str], heads: Sequence[int] | None = None) -> list[list[str]]:
+        """Per token, ``g<kind>:B`` / ``g<kind>:I`` for the longest name of each kind starting left-most.
+
+        Per kind, names are matched greedily left to right. ``heads`` (the positions whose token is a name or the
+        first word of one, in order) may be passed when known; no name of any kind starts anywhere else.
+        """
         n = len(lowers)
         out: list[list[str]] = [[] for _ in range(n)]
-        for mask, kind in self.kinds:
-            i = 0
-            while i < n:
-                best = 0
-                key = lowers[i]
-                j = i + 1
-                while True:
-                    if self.names.get(key, 0) & mask:
-                        best = j
-                    if j >= n or j - i >= _MAX_PHRASE or key not in self.prefixes:
-                        break
-                    key = key + " " + lowers[j]
-                    j += 1
-                if best:
-                    out[i].append(f"g{kind}:B")
-                    for k in range(i + 1, best):
-                        out[k].append(f"g{kind}:I")
-                    i = best
-                else:
-                    i += 1
+        names, prefixes, kinds = self.names, self.prefixes, self.kinds
+        if heads is None:
+            heads = [i for i, low in enumerate(lowers) if low in names or low in prefixes]
+        if not heads:
+            return out
+        # One walk per head finds the longest name of every kind starting there; each kind then resumes after its
+        # own match, exactly as a separate greedy pass per kind would.
+        found: list[list[tuple[int, int]]] = [[] for _ in kinds]
+        resume = [0] * len(kinds)
+        for i in heads:
+            if i < min(resume):
+                continue
+            best = [0] * len(kinds)
+            key = lowers[i]
+            j = i + 1
+            while True:
+                mask = names.get(key, 0)
+                if mask:
+                    for k, (bit, _) in enumerate(kinds):
+                        if mask & bit:
+                            best[k] = j
+                if j >= n or j - i >= _MAX_PHRASE or key not in prefixes:
+                    break
+                key = key + " " + lowers[j]
+                j += 1
+            for k, stop in enumerate(best):
+                if stop and i >= resume[k]:
+                    found[k].append((i, stop))
+                    resume[k] = stop
+        for (_, kind), spans in zip(kinds, found, strict=True):
+            begin, inside = f"g{kind}:B", f"g{kind}:I"
+            for i, stop in spans:
+                out[i].append(begin)
+                for k in range(i + 1, stop):
+                    out[k].append(inside)
         return out
 
 
@@ -150,20 +172,49 @@ def _short(shape: str) -> str:
     return "".join(out)
 
 
+# What the featurizer keeps per distinct token string: lower-cased form, own attributes, attributes as seen from each
+# neighbour offset, and whether a gazetteer name can start at the token.
+_Info = tuple[str, list[str], dict[int, list[str]], bool]
+_NO_GAZ: tuple[list[str], list[str], list[str]] = ([], [], [])
+
+
 class Featurizer:
-    """Turns a sentence's token strings into crfsuite attribute lists; thread-safe (the cache only grows)."""
+    """Turns a sentence's token strings into crfsuite attribute lists; thread-safe (the caches only grow).
+
+    With ``known`` (the attributes a model has weights for), attributes outside it are left out: crfsuite skips
+    unknown attributes anyway, so the model sees exactly the same input, only without the strings it would look up
+    and drop.
+    """
 
     def __init__(
-        self, config: FeatureConfig, gazetteer: Gazetteer | None = None, clusters: dict[str, str] | None = None
+        self,
+        config: FeatureConfig,
+        gazetteer: Gazetteer | None = None,
+        clusters: dict[str, str] | None = None,
+        known: Collection[str] | None = None,
     ) -> None:
         self.config = config
         self.gazetteer = gazetteer if config.gazetteer else None
         self.clusters = (clusters or {}) if config.clusters else {}
+        self.known = None if known is None else frozenset(known)
         self.offsets = [o for o in range(-config.window, config.window + 1) if o]
-        # token string -> (lower, own attributes, attributes seen from each neighbour offset)
-        self._cache: dict[str, tuple[str, list[str], dict[int, list[str]]]] = {}
+        self._cache: dict[str, _Info] = {}
+        # Pseudo neighbours for positions outside the sentence: ``edge@o`` right next to it, nothing further out.
+        self._left_edge = {-o: self._keep([f"edge@{o}"]) for o in self.offsets if o < 0}
+        self._right_edge = {-o: self._keep([f"edge@{o}"]) for o in self.offsets if o > 0}
+        self._beyond: dict[int, list[str]] = {-o: [] for o in self.offsets}
+        # Gazetteer tags of a token -> (its own, as seen from the next token, as seen from the previous token).
+        self._gaz_cache: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
 
-    def _info(self, s: str) -> tuple[str, list[str], dict[int, list[str]]]:
+    def restricted(self, known: Collection[str]) -> Featurizer:
+        """The same features, restricted to the attributes in ``known`` (see the class docstring)."""
+        return Featurizer(self.config, self.gazetteer, self.clusters, known)
+
+    def _keep(self, attributes: list[str]) -> list[str]:
+        known = self.known
+        return attributes if known is None else [a for a in attributes if a in known]
+
+    def _info(self, s: str) -> _Info:
         info = self._cache.get(s)
         if info is not None:
             return info
@@ -184,9 +235,11 @@ class Featurizer:
         shared = ["ss=" + short]
         if self.config.context_affixes and n > 3:
             shared += [f"p3={low[:3]}", f"s3={low[-3:]}"]
+        head = False
         if self.gazetteer is not None:
             mask = self.gazetteer.names.get(low, 0)
             wmask = self.gazetteer.words.get(low, 0)
+            head = bool(mask) or low in self.gazetteer.prefixes
             for bit, kind in enumerate(GAZ_KINDS):
                 if mask & (1 << bit):
                     own.append("gw" + kind)
@@ -199,35 +252,69 @@ class Featurizer:
                 if len(cluster) >= k:
                     own.append(f"c{k}={cluster[:k]}")
             shared.append("c=" + cluster[:8])
-        ctx = {o: [f"{a}@{o}" for a in (["w=" + low, *shared] if abs(o) == 1 else ["w=" + low])] for o in self.offsets}
+        ctx = {
+            o: self._keep([f"{a}@{o}" for a in (["w=" + low, *shared] if abs(o) == 1 else ["w=" + low])])
+            for o in self.offsets
+        }
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        info = self._cache[s] = (low, own, ctx)
+        info = self._cache[s] = (low, self._keep(own), ctx, head)
         return info
 
+    def _gaz(self, tags: list[str]) -> tuple[list[str], list[str], list[str]]:
+        key = tuple(tags)
+        found = self._gaz_cache.get(key)
+        if found is None:
+            found = self._gaz_cache[key] = (
+                self._keep(list(tags)),
+                self._keep([a + "@-1" for a in tags]),
+                self._keep([a + "@1" for a in tags]),
+            )
+        return found
+
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
-        infos = [self._info(w) for w in words]
+        cache = self._cache
+        infos = [cache.get(w) or self._info(w) for w in words]
         n = len(infos)
         lowers = [i[0] for i in infos]
-        gaz = self.gazetteer.matches(lowers) if self.gazetteer is not None else None
+        gaz: list[tuple[list[str], list[str], list[str]]] | None = None
+        if self.gazetteer is not None:
+            heads = [i for i, info in enumerate(infos) if info[3]]
+            gaz = [self._gaz(g) if g else _NO_GAZ for g in self.gazetteer.matches(lowers, heads)] if heads else None
+        width = self.config.window
+        ctxs = [
+            *[self._beyond] * (width - 1),
+            self._left_edge,
+            *[i[2] for i in infos],
+            self._right_edge,
+            *[self._beyond] * (width - 1),
+        ]
+        # For each neighbour offset: where token i's neighbour sits in ``ctxs`` (i + shift), and its key there.
+        around = [(width + o, -o) for o in self.offsets]
+        known = self.known
+        bigrams = self.config.bigrams
         out: list[list[str]] = []
-        for i, (low, own, _) in enumerate(infos):
-            feats = list(own)
-            for o in self.offsets:
-                j = i + o
-                if 0 <= j < n:
-                    feats.extend(infos[j][2][-o])
-                elif j == -1 or j == n:
-                    feats.append(f"edge@{o}")
-            if self.config.bigrams:
-                feats.append("b-=" + (lowers[i - 1] if i else "^") + "|" + low)
-                feats.append("b+=" + low + "|" + (lowers[i + 1] if i + 1 < n else "$"))
+        previous = "^"
+        for i, info in enumerate(infos):
+            low = info[0]
+            feats = list(info[1])
+            for shift, key in around:
+                feats.extend(ctxs[i + shift][key])
+            if bigrams:
+                following = lowers[i + 1] if i + 1 < n else "$"
+                before = "b-=" + previous + "|" + low
+                after = "b+=" + low + "|" + following
+                if known is None or before in known:
+                    feats.append(before)
+                if known is None or after in known:
+                    feats.append(after)
+                previous = low
             if gaz is not None:
-                feats.extend(gaz[i])
+                feats.extend(gaz[i][0])
                 if i:
-                    feats.extend(a + "@-1" for a in gaz[i - 1])
+                    feats.extend(gaz[i - 1][1])
                 if i + 1 < n:
-                    feats.extend(a + "@1" for a in gaz[i + 1])
+                    feats.extend(gaz[i + 1][2])
             out.append(feats)
         return out
 
@@ -257,6 +344,31 @@ def load_features(model_dir: Path) -> Featurizer:
     return Featurizer(config, gaz, clusters)
 
 
+def model_attributes(path: Path) -> frozenset[str] | None:
+    """The attribute names a crfsuite model file has weights for, read from its attribute dictionary (a CQDB
+    database: a header, then an id-ordered table of record offsets, each record ``id, size, name + NUL``).
+    ``None`` if the file is not laid out that way."""
+    data = path.read_bytes()
+    try:
+        magic, _, kind, _, _, _, count, _, _, at, _, _ = struct.unpack_from("<4sI4sIIIIIIIII", data, 0)
+        chunk, _, _, order, table_size, table = struct.unpack_from("<4sIIIII", data, at)
+        if (magic, kind, chunk, order, table_size) != (b"lCRF", b"FOMC", b"CQDB", _CQDB_BYTEORDER, count):
+            return None
+        names = []
+        for (offset,) in struct.iter_unpack("<I", data[at + table : at + table + 4 * count]):
+            _, size = struct.unpack_from("<iI", data, at + offset)
+            start = at + offset + 8
+            if size < 1 or data[start + size - 1] != 0:
+                return None
+            names.append(data[start : start + size - 1].decode("utf-8"))
+    except (struct.error, UnicodeDecodeError, IndexError):
+        return None
+    return frozenset(names)
+
+
+_CQDB_BYTEORDER = 0x62445371
+
+
 class CrfNer:
     """``find(doc)`` -> Disease (DX_NAME) and Chemical (GENERIC_NAME) spans, scored by their mean marginal."""
 
@@ -270,6 +382,7 @@ class CrfNer:
         model_dir = model_dir or MODEL_DIR
         ner = cls(model_dir / MODEL_FILE, load_features(model_dir))
         ner._tagger()  # fail early on a missing or corrupt model
+        ner._features  # noqa: B018  (read the model's attribute names now, not on the first request)
         return ner
 
     def _tagger(self) -> pycrfsuite.Tagger:
@@ -282,31 +395,61 @@ class CrfNer:
             self._local.tagger = tagger
         return tagger
 
+    @cached_property
+    def _features(self) -> Featurizer:
+        """The featurizer restricted to the model's attributes: the same tags and marginals, less to look up."""
+        known = model_attributes(self.model_path)
+        if known is None:
+            known = frozenset(self._tagger().info().attributes)
+        return self.featurizer.restricted(known)
+
+    def _featurizer_for(self, text: str) -> Featurizer:
+        # crfsuite reads an attribute name up to a NUL character: text with one gets the unrestricted attributes.
+        return self._features if "\x00" not in text else self.featurizer
+
     def tag(self, words: Sequence[str]) -> list[tuple[int, int, str, float]]:
         """Token ranges, type and mean marginal probability for one pre-tokenized sentence."""
         if not words:
             return []
-        tagger = self._tagger()
-        labels = tagger.tag(self.featurizer.sentence(words))
+        return self._tag(words, self._featurizer_for("".join(words)), self._tagger())
+
+    @staticmethod
+    def _tag(
+        words: Sequence[str], featurizer: Featurizer, tagger: pycrfsuite.Tagger
+    ) -> list[tuple[int, int, str, float]]:
+        labels = tagger.tag(featurizer.sentence(words))
         out = []
+        marginal = tagger.marginal
         for b, e, kind in decode(labels):
-            p = sum(tagger.marginal(labels[i], i) for i in range(b, e)) / (e - b)
+            p = sum(marginal(labels[i], i) for i in range(b, e)) / (e - b)
             out.append((b, e, kind, p))
         return out
 
     def find(self, doc: Doc) -> list[Span]:
-        tokens = split_tokens(doc.tokens)
+        text = doc.text
+        if "'" in text:  # "Parkinson's": split as the training corpora are
+            tokens = split_tokens(doc.tokens)
+            words = [t.text for t in tokens]
+            begins = [t.begin for t in tokens]
+            ends = [t.end for t in tokens]
+            groups = []
+            k = 0
+            for _, s_end in doc.sentences:
+                stop = bisect_left(begins, s_end, k)
+                groups.append((k, stop))
+                k = stop
+        else:
+            words, begins, ends, groups = doc.words, doc.begins, doc.ends, doc.sentence_tokens
+        featurizer = self._featurizer_for(text)
+        tagger = self._tagger()
         spans: list[Span] = []
-        k = 0
-        for _, s_end in doc.sentences:
-            group: list[Token] = []
-            while k < len(tokens) and tokens[k].begin < s_end:
-                group.append(tokens[k])
-                k += 1
-            for b, e, kind, p in self.tag([t.text for t in group]):
-                begin, end = group[b].begin, group[e - 1].end
+        for first, stop in groups:
+            if first == stop:
+                continue
+            for b, e, kind, p in self._tag(words[first:stop], featurizer, tagger):
+                begin, end = begins[first + b], ends[first + e - 1]
                 label, category = TYPES[kind]
-                spans.append(Span(begin, end, doc.text[begin:end], label, category, round(p, 4), "crf"))
+                spans.append(Span(begin, end, text[begin:end], label, category, round(p, 4), "crf"))
         return spans
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -84,3 +85,133 @@ def _members(source: ReleaseSource, pattern: re.Pattern[str]) -> list[tuple[str,
     return sorted(out)
 
 
+def _stream(source: ReleaseSource, name: str, meter: Meter, header: tuple[str, ...]) -> Iterator[list[str]]:
+    """The data rows of an RF2 file after checking its header and every row's field count."""
+    lines = source.lines(name, meter)
+    first = next(lines, None)
+    if first is None or tuple(first[1].split("\t")) != header:
+        found = "an empty file" if first is None else repr(first[1][:120])
+        raise VocabImportError(f"{name}: not an RF2 file with the header {' '.join(header)} (found {found})")
+    for number, line in lines:
+        if not line:
+            continue
+        fields = line.split("\t")
+        if len(fields) != len(header):
+            raise VocabImportError(
+                f"{name} line {number}: expected {len(header)} tab-separated fields, found {len(fields)}"
+            )
+        yield fields
+
+
+def _read_concepts(source: ReleaseSource, names: list[str], meter: Meter, writer: StoreWriter) -> None:
+    sql = "INSERT OR REPLACE INTO concepts (code, active) VALUES (?, ?)"
+    for name in names:
+        for concept_id, _, active, _, _ in _stream(source, name, meter, CONCEPT_HEADER):
+            writer.add(sql, (concept_id, int(active == "1")))
+
+
+def _read_descriptions(source: ReleaseSource, names: list[str], meter: Meter, writer: StoreWriter) -> None:
+    fsn_sql = "INSERT OR REPLACE INTO temp.fsn (code, term, tag) VALUES (?, ?, ?)"
+    for name in names:
+        for desc_id, _, active, _, concept_id, language, type_id, term, _ in _stream(
+            source, name, meter, DESCRIPTION_HEADER
+        ):
+            if active != "1" or not language.startswith("en"):
+                continue
+            if type_id == FSN:
+                bare, tag = semantic_tag(term)
+                writer.add(fsn_sql, (concept_id, bare, tag))
+                writer.add_term(concept_id, bare, "FSN", desc_id)
+            elif type_id == SYNONYM:
+                writer.add_term(concept_id, term, "SYN", desc_id)
+
+
+def _read_languages(source: ReleaseSource, names: list[str], meter: Meter, writer: StoreWriter) -> None:
+    sql = "INSERT OR REPLACE INTO temp.pref (term_id, refset) VALUES (?, ?)"
+    for name in names:
+        for _, _, active, _, refset, desc_id, acceptability in _stream(source, name, meter, LANGUAGE_HEADER):
+            if active == "1" and acceptability == PREFERRED:
+                writer.add(sql, (desc_id, refset))
+
+
+def _finish(writer: StoreWriter) -> None:
+    """Drop terms of inactive concepts; set each concept's semantic tag and preferred term."""
+    writer.execute("DELETE FROM terms WHERE code NOT IN (SELECT code FROM concepts WHERE active = 1)")
+    writer.execute(
+        "UPDATE concepts SET preferred = f.term, kind = f.tag FROM temp.fsn AS f WHERE f.code = concepts.code"
+    )
+    counts = dict(writer.execute("SELECT refset, count(*) FROM temp.pref GROUP BY refset"))
+    if counts:
+        refset = next((r for r in (US_ENGLISH, GB_ENGLISH) if r in counts), max(counts, key=lambda r: counts[r]))
+        writer.execute("CREATE INDEX terms_term_id ON terms (term_id)")
+        writer.execute(
+            "UPDATE terms SET preferred = 1 WHERE term_id IN (SELECT term_id FROM temp.pref WHERE refset = ?)",
+            (refset,),
+        )
+        writer.execute(
+            "UPDATE concepts SET preferred = t.term FROM terms AS t "
+            "WHERE t.code = concepts.code AND t.term_type = 'SYN' AND t.preferred = 1"
+        )
+        writer.execute("DROP INDEX terms_term_id")
+
+
+def import_snomed(
+    source_path: Path,
+    target: Path,
+    version: str | None = None,
+    progress: Progress | None = None,
+    edition: str | None = None,
+) -> ImportReport:
+    """Build the SNOMED CT store at ``target`` from an RF2 release folder or zip.
+
+    The version date comes from the file names (``..._INT_20250101.txt`` -> 20250101) and the edition from their
+    namespace (INT -> International, US1000124 -> US Edition ...); ``version`` and ``edition`` override them.
+    """
+    started = time.monotonic()
+    with ReleaseSource(source_path) as source, StoreWriter(target) as writer:
+        concepts = _members(source, _CONCEPTS)
+        descriptions = _members(source, _DESCRIPTIONS)
+        languages = _members(source, _LANGUAGES)
+        if not concepts or not descriptions:
+            raise VocabImportError(
+                f"{source_path}: no RF2 Snapshot files found (need sct2_Concept_Snapshot_*.txt and "
+                "sct2_Description_Snapshot-en_*.txt)"
+            )
+        namespaces = sorted({ns for _, ns, _ in concepts}, key=lambda ns: ns.upper() == "INT")
+        found_edition = edition_name(namespaces[0]) or namespaces[0]
+        version_date = max(date for _, _, date in concepts)
+        files = [[n for n, _, _ in group] for group in (concepts, descriptions, languages)]
+        meter = Meter(sum(source.size(n) for group in files for n in group), progress)
+        writer.execute("CREATE TEMP TABLE fsn (code TEXT PRIMARY KEY, term TEXT NOT NULL, tag TEXT NOT NULL)")
+        writer.execute(
+            "CREATE TEMP TABLE pref (term_id TEXT NOT NULL, refset TEXT NOT NULL, PRIMARY KEY (refset, term_id))"
+        )
+        _read_concepts(source, files[0], meter, writer)
+        _read_descriptions(source, files[1], meter, writer)
+        _read_languages(source, files[2], meter, writer)
+        meter.finish()
+        _finish(writer)
+        meta = {
+            "kind": "snomedct",
+            "source": "SNOMED CT",
+            "version": version or version_date,
+            "version_date": version_date,
+            "edition": edition or found_edition,
+            "language": "en",
+            "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "release": source_path.name,
+        }
+        n_concepts, n_terms = writer.commit(meta, source.records)
+    return ImportReport(
+        "snomedct",
+        target,
+        source_path,
+        meta["version"],
+        version_date,
+        meta["edition"],
+        "en",
+        n_concepts,
+        n_terms,
+        tuple(source.records),
+        round(time.monotonic() - started, 3),
+    )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
 from typing import Any
 
+from medauto.jobs.executors import Executor
 from medauto.jobs.models import CmJobStatus, JobRecord
 from medauto.jobs.runner import JobControl, Outcome
-from medauto.services.comprehendmedical.jobs import BY_KIND, FILE_LIMIT_BYTES, Analyzer, output_folder, output_key
+from medauto.services.comprehendmedical.analyzers import analyze
+from medauto.services.comprehendmedical.jobs import BY_KIND, FILE_LIMIT_BYTES, output_folder, output_key
 from medauto.storage.objects import NoSuchBucket, ObjectStore, StorageError
 
 
@@ -22,14 +23,15 @@ def _json(value: Any) -> bytes:
 
 
 class BatchJobHandler:
-    def __init__(self, objects: ObjectStore, analyzers: Mapping[str, Analyzer]) -> None:
+    def __init__(self, objects: ObjectStore, executor: Executor, profile: str, chunk: int = 32) -> None:
         self._objects = objects
-        self._analyzers = analyzers  # by family name
+        self._executor = executor  # maps analyzers.analyze over texts, in other processes by default
+        self._profile = profile
+        self._chunk = chunk
 
     def __call__(self, record: JobRecord, control: JobControl) -> Outcome:
         started = time.monotonic()
         family = BY_KIND[record.kind]
-        analyze = self._analyzers[family.name]
         source = record.request["InputDataConfig"]
         target = record.request["OutputDataConfig"]
         in_bucket, in_prefix = source["S3Bucket"], source.get("S3Key", "") or ""
@@ -51,10 +53,24 @@ class BatchJobHandler:
 
         success: list[dict[str, Any]] = []
         unprocessed: list[dict[str, str]] = []
+        pending: list[tuple[str, dict[str, Any], str]] = []  # (output key, success entry, text)
         metered = 0
         stopped = False
-        for done, obj in enumerate(inputs):
-            if control.stop_requested():
+
+        def flush() -> None:
+            nonlocal metered
+            results = self._executor.map(analyze, [(family.name, self._profile, text) for _, _, text in pending])
+            for (out_key, entry, text), result in zip(pending, results, strict=True):
+                self._objects.put(out_bucket, out_key, _json(result), kms_key_id=kms, content_type="application/json")
+                metered += len(text)
+                success.append(entry)
+            pending.clear()
+            control.heartbeat({"processed": len(success) + len(unprocessed), "total": len(inputs)})
+
+        for obj in inputs:
+            if len(pending) >= self._chunk:
+                flush()
+            if not pending and control.stop_requested():  # checked between chunks of files
                 stopped = True
                 break
             out_key = output_key(folder, in_prefix, obj.key)
@@ -66,28 +82,13 @@ class BatchJobHandler:
             if self._objects.exists(out_bucket, out_key):
                 success.append(entry)  # written by an earlier attempt of this job
                 continue
-            reason = self._check_size(obj.size)
-            text = ""
-            if reason is None:
-                try:
-                    text = self._objects.get(in_bucket, obj.key).decode("utf-8")
-                except UnicodeDecodeError:
-                    reason = "The file is not valid UTF-8 text."
-                except StorageError as exc:
-                    reason = f"The file could not be read: {exc}"
-            if reason is None and len(text.encode("utf-8")) > family.text_limit:
-                reason = f"The text is longer than {family.text_limit} bytes."
-            if reason is None and not text.strip():
-                reason = "The file holds no text."
+            text, reason = self._read(in_bucket, obj.key, obj.size, family.text_limit)
             if reason is not None:
                 unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
                 continue
-            self._objects.put(
-                out_bucket, out_key, _json(analyze(text)), kms_key_id=kms, content_type="application/json"
-            )
-            metered += len(text)
-            success.append(entry)
-            control.heartbeat({"processed": done + 1, "total": len(inputs)})
+            pending.append((out_key, entry, text))
+        if pending and not stopped:
+            flush()
 
         status = (
             CmJobStatus.STOPPED if stopped
@@ -102,6 +103,23 @@ class BatchJobHandler:
         elif status is CmJobStatus.FAILED:
             message = f"None of the {len(inputs)} input files could be processed; see {folder}unprocessed."
         return Outcome(status, message, {"success": len(success), "unprocessed": len(unprocessed)})
+
+    def _read(self, bucket: str, key: str, size: int, limit: int) -> tuple[str, str | None]:
+        """The file's text, or the reason it cannot be processed."""
+        reason = self._check_size(size)
+        if reason is not None:
+            return "", reason
+        try:
+            text = self._objects.get(bucket, key).decode("utf-8")
+        except UnicodeDecodeError:
+            return "", "The file is not valid UTF-8 text."
+        except StorageError as exc:
+            return "", f"The file could not be read: {exc}"
+        if len(text.encode("utf-8")) > limit:
+            return "", f"The text is longer than {limit} bytes."
+        if not text.strip():
+            return "", "The file holds no text."
+        return text, None
 
     @staticmethod
     def _check_size(size: int) -> str | None:

@@ -5,14 +5,14 @@ The twenty handlers are generated from the family table, so every family behaves
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from medauto.jobs.models import CmJobStatus, IdempotencyConflict, JobFilter
 from medauto.jobs.store import JobStore
 from medauto.protocols.errors import ServiceError, not_implemented
-from medauto.services.comprehendmedical.jobs import FAMILIES, Analyzer, JobFamily, new_record, properties
+from medauto.services.comprehendmedical.jobs import FAMILIES, JobFamily, new_record, properties
 from medauto.services.context import RequestContext, operation
 from medauto.storage.objects import ObjectStore
 
@@ -25,14 +25,14 @@ def _not_found(job_id: str) -> ServiceError:
 
 
 class JobOperations:
-    """Mixed into the provider; needs ``_jobs``, ``_objects`` and ``_analyzers`` set by its constructor."""
+    """Mixed into the provider; needs ``_jobs``, ``_objects`` and ``_runnable`` set by its constructor."""
 
     _jobs: JobStore
     _objects: ObjectStore
-    _analyzers: Mapping[str, Analyzer]
+    _runnable: frozenset[str]  # families whose jobs can run (their engines exist)
 
     def _start(self, family: JobFamily, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        if family.name not in self._analyzers:
+        if family.name not in self._runnable:
             raise not_implemented("comprehendmedical", f"Start{family.name}Job")
         for config in ("InputDataConfig", "OutputDataConfig"):
             bucket = params[config]["S3Bucket"]

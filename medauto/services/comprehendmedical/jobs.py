@@ -8,7 +8,6 @@ Layout (as the service writes it): ``<OutputS3Key>/<AccountId>-<JobType>-<JobId>
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -139,7 +138,3 @@ def properties(record: JobRecord) -> dict[str, Any]:
     if record.status in (CmJobStatus.COMPLETED, CmJobStatus.PARTIAL_SUCCESS, CmJobStatus.STOPPED):
         props["ManifestFilePath"] = f"s3://{output['S3Bucket']}/{folder}Manifest"
     return {k: v for k, v in props.items() if v is not None}
-
-
-# Engine call per family: text -> the synchronous operation's response dict.
-Analyzer = Callable[[str], dict[str, Any]]

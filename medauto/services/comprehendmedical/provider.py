@@ -5,17 +5,18 @@ Operations without a handler answer AWS's ``NotImplemented`` error through the d
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from medauto.engines.text.pipeline import ClinicalTextPipeline, link_conditions
+from medauto.engines.text.pipeline import ClinicalTextPipeline, link_conditions, shared_pipeline
+from medauto.jobs.executors import Executor
 from medauto.jobs.runner import Handler
 from medauto.jobs.store import JobStore
 from medauto.protocols.errors import ServiceError
 from medauto.services.comprehendmedical import translate
+from medauto.services.comprehendmedical.analyzers import RUNNABLE
 from medauto.services.comprehendmedical.batch import BatchJobHandler
 from medauto.services.comprehendmedical.job_ops import JobOperations
-from medauto.services.comprehendmedical.jobs import FAMILIES, Analyzer
+from medauto.services.comprehendmedical.jobs import FAMILIES
 from medauto.services.context import RequestContext, operation
 from medauto.storage.objects import ObjectStore
 
@@ -37,23 +38,20 @@ def checked_text(params: dict[str, Any], limit: int) -> str:
 
 
 class ComprehendMedicalProvider(JobOperations):
-    def __init__(self, pipeline: Callable[[], ClinicalTextPipeline], jobs: JobStore, objects: ObjectStore) -> None:
-        # A factory, so the models load on first use (or at start-up when preloading), not at import.
-        self._pipeline = pipeline
+    def __init__(self, profile: str, jobs: JobStore, objects: ObjectStore) -> None:
+        self._profile = profile
         self._jobs = jobs
         self._objects = objects
-        self._analyzers: dict[str, Analyzer] = {
-            "EntitiesDetectionV2": lambda text: translate.entities_result(self._pipeline().entities(text)),
-            "PHIDetection": lambda text: translate.phi_result(self._pipeline().phi(text)),
-            "ICD10CMInference": lambda text: translate.icd10cm_result(
-                link_conditions(self._pipeline(), text), self._pipeline().profile.model_version
-            ),
-        }
+        self._runnable = frozenset(RUNNABLE)
 
-    def batch_handlers(self) -> dict[str, Handler]:
+    def _pipeline(self) -> ClinicalTextPipeline:
+        # Built on first use (or at start-up when preloading), not at import.
+        return shared_pipeline(self._profile)
+
+    def batch_handlers(self, executor: Executor) -> dict[str, Handler]:
         """Job-runner handlers, one per job kind this provider can run."""
-        handler = BatchJobHandler(self._objects, self._analyzers)
-        return {FAMILIES[name].kind: handler for name in self._analyzers}
+        handler = BatchJobHandler(self._objects, executor, self._profile)
+        return {FAMILIES[name].kind: handler for name in self._runnable}
 
     @operation("DetectEntitiesV2")
     def detect_entities_v2(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
