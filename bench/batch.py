@@ -9,20 +9,18 @@ Prints JSON and writes it under bench/results/.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import random
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import machine, stamp, write_report  # noqa: E402
 from bench.text import make_note  # noqa: E402
 from tests.conftest import start_server, stop_server  # noqa: E402
 from tests.s3server import ACCESS_KEY, SECRET_KEY, start_s3  # noqa: E402
@@ -93,14 +91,11 @@ def main() -> int:
     parser.add_argument("--out", help="JSON output path")
     args = parser.parse_args()
     report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "date": stamp(),
+        "machine": machine(),
         **run(args.notes, args.backend, args.processes),
     }
-    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"batch-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
+    write_report(report, "batch", args.out)
     return 0
 
 

@@ -9,20 +9,18 @@ Notes are synthetic but clinical in style (~1,000 characters), built from a fixe
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import resource
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.common import machine, stamp, write_report  # noqa: E402
 
 SENTENCES = [
     "Patient is a {age} year old {sex} with a history of {dx} and {dx2}.",
@@ -141,8 +139,8 @@ def main() -> int:
     rng = random.Random(20261123)
     notes = [make_note(rng) for _ in range(200)]
     report: dict[str, Any] = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+        "date": stamp(),
+        "machine": machine(),
         "profile": args.profile,
         "note_chars": int(statistics.fmean(len(n) for n in notes)),
         "engine": bench_engine(args.profile, notes, args.seconds),
@@ -150,10 +148,7 @@ def main() -> int:
     }
     if not args.skip_http:
         report["http_detect_entities_v2"] = bench_http(notes, args.requests)
-    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"text-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
-    print(json.dumps(report, indent=2))
+    write_report(report, "text", args.out)
     return 0
 
 

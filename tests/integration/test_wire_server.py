@@ -32,6 +32,15 @@ def raw(server: Server, method: str, path: str, body: bytes = b"", headers: dict
     return response.status, {k.lower(): v for k, v in response.getheaders()}, data
 
 
+JSON_DETECT_PHI = {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"}
+
+
+def post_json(server: Server, body: bytes) -> tuple[int, dict[str, str], Any]:
+    """POST an awsJson DetectPHI body as-is; returns status, headers and the decoded JSON answer."""
+    status, headers, raw_body = raw(server, "POST", "/", body, JSON_DETECT_PHI)
+    return status, headers, json.loads(raw_body)
+
+
 def error_of(call: Any, **kwargs: Any) -> dict[str, Any]:
     with pytest.raises(ClientError) as info:
         call(**kwargs)
@@ -130,16 +139,9 @@ def test_unsigned_request_is_rejected(server: Server) -> None:
 
 
 def test_unsigned_request_is_refused_before_its_body_is_parsed(server: Server) -> None:
-    status, _, body = raw(
-        server,
-        "POST",
-        "/",
-        b"{not json",
-        {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
-    )
+    status, _, answer = post_json(server, b"{not json")
     # Unsigned: authentication happens before the body is read, as AWS does.
-    assert status == 403
-    assert json.loads(body)["__type"] == "MissingAuthenticationTokenException"
+    assert (status, answer["__type"]) == (403, "MissingAuthenticationTokenException")
 
 
 def test_unknown_route_and_target(server: Server) -> None:
@@ -184,34 +186,13 @@ def test_aws_cli_gets_modeled_answer(server: Server) -> None:
 def test_no_auth_mode_and_body_limit_and_graceful_stop(tmp_path: Path) -> None:
     srv = start_server(tmp_path, "--no-auth", env={"MEDAUTO_MAX_BODY_BYTES": "2048"})
     try:
-        status, headers, body = raw(
-            srv,
-            "POST",
-            "/",
-            b"{not json",
-            {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
-        )
-        assert status == 400
-        assert json.loads(body)["__type"] == "SerializationException"
-        status, headers, body = raw(
-            srv,
-            "POST",
-            "/",
-            json.dumps({"Text": "x" * 4000}).encode(),
-            {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
-        )
-        assert status == 413
+        status, _, answer = post_json(srv, b"{not json")
+        assert (status, answer["__type"]) == (400, "SerializationException")
+        status, headers, answer = post_json(srv, json.dumps({"Text": "x" * 4000}).encode())
+        assert (status, answer["__type"]) == (413, "RequestEntityTooLargeException")
         assert "x-amzn-requestid" in headers
-        assert json.loads(body)["__type"] == "RequestEntityTooLargeException"
-        status, headers, body = raw(
-            srv,
-            "POST",
-            "/",
-            b'{"Text": "\xff\xfe"}',
-            {"X-Amz-Target": "ComprehendMedical_20181030.DetectPHI", "Content-Type": "application/x-amz-json-1.1"},
-        )
-        assert status == 400
-        assert json.loads(body)["__type"] == "InvalidEncodingException"
+        status, _, answer = post_json(srv, b'{"Text": "\xff\xfe"}')
+        assert (status, answer["__type"]) == (400, "InvalidEncodingException")
         status, headers, body = raw(
             srv,
             "POST",
