@@ -72,7 +72,7 @@ class Components:
 def build_components(settings: Settings) -> Components:
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
-    cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects)
+    cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())
     executor = build_executor(settings)
     runner = JobRunner(
         jobs,

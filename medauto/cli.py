@@ -97,6 +97,69 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", help="write the figures as JSON to this file")
 
 
+_VOCAB_HELP = """\
+Install the RxNorm and SNOMED CT releases that InferRxNorm and InferSNOMEDCT link against. Download the official
+release yourself (RxNorm: the RRF "full" zip from NLM; SNOMED CT: an RF2 release under your licence) and import
+the zip or the unpacked folder. Until you do, a small demo vocabulary shipped with medauto is used.
+
+  medauto vocab import --kind rxnorm RxNorm_full_11032026.zip
+  medauto vocab import --kind snomedct SnomedCT_InternationalRF2_PRODUCTION_20250101T120000Z.zip
+  medauto vocab list
+"""
+
+
+def _add_vocab(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "vocab",
+        help="import and list RxNorm / SNOMED CT vocabularies",
+        description=_VOCAB_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    verbs = p.add_subparsers(dest="vocab_command", required=True, metavar="VERB")
+    imp = verbs.add_parser("import", help="import an official release (zip or folder)")
+    imp.add_argument("--kind", required=True, choices=["rxnorm", "snomedct"], help="which vocabulary")
+    imp.add_argument("path", help="the release zip or folder")
+    imp.add_argument("--version", dest="vocab_version", help="release version when the file names do not tell it")
+    listing = verbs.add_parser("list", help="show the installed vocabularies")
+    for q in (imp, listing):
+        q.add_argument("--data-dir", help="medauto data folder (default ./.medauto)")
+        q.add_argument("--config", help="TOML settings file")
+
+
+def run_vocab(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from medauto.engines.vocab.manage import import_release, list_stores
+    from medauto.engines.vocab.store import VocabError
+
+    if args.vocab_command == "list":
+        stores = list_stores(settings.data_dir)
+        if not stores:
+            print("no vocabulary installed (the demo is imported on first use)")
+        for r in stores:
+            print(
+                r["kind"],
+                r.get("error") or f"{r['source']} {r['edition']} {r['version']} ({r['concepts']} concepts) {r['path']}",
+            )
+        return 0
+
+    def bar(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        sys.stderr.write(f"\r[{'#' * int(share * 40):<40}] {share:6.1%}")
+        sys.stderr.flush()
+
+    try:
+        report = import_release(args.kind, Path(args.path), settings.data_dir, args.vocab_version, bar)
+    except VocabError as exc:
+        print(f"\nmedauto vocab import: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"\nimported {report.kind} {report.version} ({report.edition}): {report.concepts} concepts, "
+        f"{report.terms} terms -> {report.store}"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medauto",
@@ -106,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_serve(sub)
     _add_worker(sub)
+    _add_vocab(sub)
     _add_eval(sub)
     return parser
 
@@ -254,5 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     if args.command == "worker":
         return run_worker(settings)
+    if args.command == "vocab":
+        return run_vocab(args, settings)
     serve(settings)
     return 0

@@ -1,29 +1,45 @@
 """The embedded default object store: each bucket is a folder under ``<data_dir>/buckets``.
 
 Names are validated as S3 does and every resolved path is checked to stay inside its bucket folder, so no key
-can reach outside. Writes go to a temporary file first and are renamed into place.
+can reach outside. Writes go to a temporary file in ``<root>/.staging`` (outside every bucket, on the same file
+system) and are renamed into place: a killed writer never leaves anything in a bucket.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from medauto.storage.objects import InvalidName, NoSuchBucket, NoSuchKey, ObjectInfo, check_bucket, check_key
 
-# Temporary files of unfinished writes; never listed as objects.
+# Temporary files of unfinished writes, kept outside the buckets ("." cannot start a bucket name).
 _PARTIAL = ".medauto-partial-"
+_STAGING = ".staging"
+_ORPHAN_SECONDS = 3600
 
 
 class LocalFolderObjectStore:
     def __init__(self, root: Path, *, create_buckets: bool = True) -> None:
         self._root = root.resolve()
         self._root.mkdir(parents=True, exist_ok=True)
+        self._staging = self._root / _STAGING
+        self._staging.mkdir(exist_ok=True)
         self._create_buckets = create_buckets
+        self._sweep_orphans()
+
+    def _sweep_orphans(self) -> None:
+        """Remove staging files of writers that died (older than an hour: no live write takes that long)."""
+        cutoff = time.time() - _ORPHAN_SECONDS
+        for path in self._staging.glob(f"{_PARTIAL}*"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
     def _bucket_dir(self, bucket: str, *, create: bool = False) -> Path:
         folder = self._root / check_bucket(bucket)
@@ -88,7 +104,7 @@ class LocalFolderObjectStore:
     ) -> None:
         path = self._path(bucket, key, create=True)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=_PARTIAL, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_PARTIAL, dir=self._staging)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -171,3 +171,20 @@ def test_output_folder_layout_without_s3key(server: Server, cm: Any, tmp_path: P
     props = wait_done(cm.describe_entities_detection_v2_job, job_id)
     assert props["OutputDataConfig"]["S3Key"] == f"123456789012-EntitiesDetection-{job_id}/"
     assert (server.data_dir / "buckets" / "flat" / props["OutputDataConfig"]["S3Key"] / "only.txt.out").is_file()
+
+
+def test_rxnorm_and_snomed_jobs(server: Server, cm: Any) -> None:
+    put_notes(server, "onto", {"a.txt": b"Aspirin 81 mg daily for hypertension."})
+    for start, describe, folder_type, code in (
+        (cm.start_rx_norm_inference_job, cm.describe_rx_norm_inference_job, "RxNormInference", "1191"),
+        (cm.start_snomedct_inference_job, cm.describe_snomedct_inference_job, "SNOMEDCTInference", "38341003"),
+    ):
+        job_id = start(
+            InputDataConfig={"S3Bucket": "onto"},
+            OutputDataConfig={"S3Bucket": "onto", "S3Key": "o"},
+            DataAccessRoleArn=ROLE,
+            LanguageCode="en",
+        )["JobId"]
+        assert wait_done(describe, job_id)["JobStatus"] == "COMPLETED"
+        out = server.data_dir / "buckets" / "onto" / "o" / f"123456789012-{folder_type}-{job_id}" / "a.txt.out"
+        assert code in out.read_text()

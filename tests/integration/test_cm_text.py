@@ -107,3 +107,26 @@ def test_invalid_encoding(cm: Any) -> None:
         cm.detect_entities_v2(Text="pain \ud800 here")
     assert info.value.response["Error"]["Code"] == "InvalidEncodingException"
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_infer_rxnorm_with_the_demo_vocabulary(cm: Any) -> None:
+    text = "Takes aspirin 81 mg PO daily and Lipitor 20 mg at bedtime. No metformin."
+    out = cm.infer_rx_norm(Text=text)
+    entities = out["Entities"]
+    check_offsets(text, entities)
+    by_name = {e["Text"]: e for e in entities}
+    assert by_name["aspirin"]["RxNormConcepts"][0]["Code"] in ("243670", "1191")
+    assert {a["Type"] for a in by_name["aspirin"]["Attributes"]} >= {"DOSAGE", "ROUTE_OR_MODE", "FREQUENCY"}
+    assert all("Category" not in a for a in by_name["aspirin"]["Attributes"])
+    assert by_name["Lipitor"]["Type"] == "BRAND_NAME"
+    assert "NEGATION" in {t["Name"] for t in by_name["metformin"]["Traits"]}
+
+
+def test_infer_snomedct_with_the_demo_vocabulary(cm: Any) -> None:
+    text = "History of hypertension. Complains of chest pain."
+    out = cm.infer_snomedct(Text=text)
+    codes = {e["Text"]: e["SNOMEDCTConcepts"][0]["Code"] for e in out["Entities"]}
+    assert codes["hypertension"] == "38341003"
+    assert codes["chest pain"] == "29857009"
+    assert out["SNOMEDCTDetails"]["VersionDate"]
+    assert out["Characters"]["OriginalTextCharacters"] == len(text)

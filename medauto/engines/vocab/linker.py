@@ -19,10 +19,20 @@ from pathlib import Path
 from medauto.engines.text.icd10cm import tokens
 from medauto.engines.text.pipeline import condition_query
 from medauto.engines.text.types import Analysis, Category, Mention
-from medauto.engines.vocab.store import FILLER, FORMAT, VocabError, connect_readonly, fingerprint, read_meta, reindex
+from medauto.engines.vocab.store import (
+    FILLER,
+    FORMAT,
+    VocabError,
+    connect_readonly,
+    fingerprint,
+    read_meta,
+    reindex,
+    token_key,
+)
 from medauto.engines.vocab.store import weight as _weight
 
 _CANDIDATES = 5000
+_BROAD = 20_000
 # Semantic tags a SNOMED CT concept must carry to link an entity of a Comprehend Medical type.
 _PROCEDURES = frozenset({"procedure", "regime/therapy", "observable entity"})
 SNOMED_FILTERS: dict[str, frozenset[str]] = {
@@ -174,14 +184,8 @@ class VocabLinker:
             query = Counter(known)
             query_norm = math.sqrt(sum((c * weights[t]) ** 2 for t, c in query.items())) or 1.0
             rare = sorted((t for t in query if t not in FILLER), key=lambda t: df[t])[:2]
-            match = " OR ".join(f'"{t}"' for t in rare or sorted(query, key=lambda t: df[t])[:2])
-            rows = self._conn.execute(
-                """SELECT t.code, t.tokens, t.norm, c.kind, c.preferred
-                   FROM (SELECT rowid AS rid FROM term_index WHERE term_index MATCH ? ORDER BY rank LIMIT ?) AS m
-                   JOIN terms AS t ON t.id = m.rid JOIN concepts AS c ON c.code = t.code
-                   WHERE c.active = 1""",
-                (match, _CANDIDATES),
-            ).fetchall()
+            rare = rare or sorted(query, key=lambda t: df[t])[:2]
+            rows = self._candidates(rare, query, df)
         detailed = self.kind == "rxnorm" and any(w.isdigit() or w in _DETAIL_WORDS for w in known)
         best: dict[str, tuple[float, str, str]] = {}
         for code, term_tokens, norm, kind, preferred in rows:
@@ -194,6 +198,26 @@ class VocabLinker:
                 best[code] = (score, preferred, kind)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], len(kv[1][1]), kv[0]))[:limit]
         return [Concept(code, desc, round(min(max(score, 1e-4), 1.0), 4), kind) for code, (score, desc, kind) in ranked]
+
+    def _candidates(
+        self, rare: list[str], query: Counter[str], df: dict[str, int]
+    ) -> list[tuple[str, str, float, str, str]]:
+        """Terms holding either ``rare`` word (the second only if not common), best BM25 first.
+
+        When even the rarest word is in more than ``_BROAD`` terms ("tablet", "fracture"), BM25 over all of them is
+        too slow: take terms holding every query word instead, unranked, plus those made of exactly its words.
+        """
+        select = "SELECT t.code, t.tokens, t.norm, c.kind, c.preferred FROM "
+        joined = "JOIN terms AS t ON t.id = m.rid JOIN concepts AS c ON c.code = t.code WHERE c.active = 1"
+        if df[rare[0]] <= _BROAD:
+            match = " OR ".join(f'"{t}"' for t in rare if df[t] <= _BROAD)  # a common second word adds little
+            sub = "(SELECT rowid AS rid FROM term_index WHERE term_index MATCH ? ORDER BY rank LIMIT ?) AS m "
+            return self._conn.execute(select + sub + joined, (match, _CANDIDATES)).fetchall()
+        match = " AND ".join(f'"{t}"' for t in sorted(query))
+        sub = "(SELECT rowid AS rid FROM term_index WHERE term_index MATCH ? LIMIT ?) AS m "
+        rows = self._conn.execute(select + sub + joined, (match, _CANDIDATES)).fetchall()
+        exact = "terms AS t JOIN concepts AS c ON c.code = t.code WHERE t.key = ? AND c.active = 1"
+        return rows + self._conn.execute(select + exact, (token_key(query),)).fetchall()
 
     def _bonus(self, kind: str, detailed: bool) -> float:
         """RxNorm: a bare name means the ingredient or brand; strength, form or route words mean the product."""

@@ -33,7 +33,7 @@ def demo_source(kind: Kind) -> Path:
 def _checked(kind: str) -> Kind:
     if kind not in KINDS:
         raise VocabError(f"unknown vocabulary kind {kind!r}; known: {', '.join(KINDS)}")
-    return kind  # type: ignore[return-value]
+    return kind
 
 
 def import_release(

@@ -7,8 +7,8 @@ A store (``<data_dir>/vocab/<kind>.sqlite``) holds:
 - ``files(name, size, sha256)``: every release file read, with its checksum;
 - ``concepts(code, preferred, kind, active)``: ``kind`` is the RxNorm term type (IN, SCD ...) or the SNOMED CT
   semantic tag (disorder, body structure ...);
-- ``terms(id, code, term, term_type, term_id, preferred, tokens, norm)``: every name indexed for a concept, its
-  normalised words (``icd10cm.tokens``) and the length of its TF-IDF vector;
+- ``terms(id, code, term, term_type, term_id, preferred, tokens, key, norm)``: every name indexed for a concept,
+  its normalised words (``icd10cm.tokens``), their set as a lookup key, and the length of its TF-IDF vector;
 - ``term_index`` (FTS5 over ``terms.tokens``) and ``token_df(token, df)``: the inverted index the linker
   queries, so a search never loads the vocabulary into memory.
 
@@ -103,10 +103,15 @@ CREATE TABLE concepts (
 CREATE TABLE terms (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL, term TEXT NOT NULL, term_type TEXT NOT NULL,
     term_id TEXT NOT NULL DEFAULT '', preferred INTEGER NOT NULL DEFAULT 0, tokens TEXT NOT NULL,
-    norm REAL NOT NULL DEFAULT 1.0
+    key TEXT NOT NULL, norm REAL NOT NULL DEFAULT 1.0
 );
 """
-_INSERT_TERM = "INSERT INTO terms (code, term, term_type, term_id, preferred, tokens) VALUES (?, ?, ?, ?, ?, ?)"
+_INSERT_TERM = "INSERT INTO terms (code, term, term_type, term_id, preferred, tokens, key) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def token_key(toks: Iterable[str]) -> str:
+    """The set of a term's tokens as one string: equal for "chest pain" and "pain in chest"."""
+    return " ".join(sorted(set(toks) - FILLER))
 
 
 def build_index(conn: sqlite3.Connection) -> None:
@@ -116,6 +121,7 @@ def build_index(conn: sqlite3.Connection) -> None:
         DROP TABLE IF EXISTS term_index;
         DROP TABLE IF EXISTS token_df;
         CREATE INDEX IF NOT EXISTS terms_code ON terms (code);
+        CREATE INDEX IF NOT EXISTS terms_key ON terms (key);
         CREATE VIRTUAL TABLE term_index USING fts5 (tokens, content='terms', content_rowid='id', detail='column');
         INSERT INTO term_index (term_index) VALUES ('rebuild');
         CREATE VIRTUAL TABLE temp.term_vocab USING fts5vocab (main, 'term_index', 'row');
@@ -187,7 +193,7 @@ class StoreWriter:
     def add_term(self, code: str, term: str, term_type: str, term_id: str = "", preferred: bool = False) -> None:
         toks = tokens(term)
         if toks:
-            self.add(_INSERT_TERM, (code, term, term_type, term_id, int(preferred), " ".join(toks)))
+            self.add(_INSERT_TERM, (code, term, term_type, term_id, int(preferred), " ".join(toks), token_key(toks)))
 
     def _flush(self, sql: str) -> None:
         rows = self._pending.pop(sql, [])
@@ -255,7 +261,9 @@ def reindex(path: Path) -> None:
         try:
             conn.create_function("medauto_tokens", 1, lambda s: " ".join(tokens(s or "")), deterministic=True)
             conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            conn.create_function("medauto_key", 1, lambda s: token_key((s or "").split()), deterministic=True)
             conn.execute("UPDATE terms SET tokens = medauto_tokens(term)")
+            conn.execute("UPDATE terms SET key = medauto_key(tokens)")
             conn.execute("DELETE FROM terms WHERE tokens = ''")
             conn.commit()
             build_index(conn)

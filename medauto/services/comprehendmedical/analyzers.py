@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from medauto.engines.text.pipeline import link_conditions, shared_pipeline
+from medauto.engines.vocab.linker import VocabLinker, link_medications, link_snomed
+from medauto.engines.vocab.manage import ensure_demo, store_path
 from medauto.services.comprehendmedical import translate
 
-RUNNABLE = ("EntitiesDetectionV2", "PHIDetection", "ICD10CMInference")
+RUNNABLE = ("EntitiesDetectionV2", "PHIDetection", "ICD10CMInference", "RxNormInference", "SNOMEDCTInference")
 
 
-def analyze(family: str, profile: str, text: str) -> dict[str, Any]:
+def vocabulary(data_dir: Path, kind: str) -> VocabLinker:
+    """The installed RxNorm / SNOMED CT store; the shipped demo is imported when none is installed."""
+    ensure_demo(data_dir)
+    return VocabLinker.load(store_path(data_dir, kind))  # type: ignore[arg-type]
+
+
+def analyze(family: str, profile: str, data_dir: str, text: str) -> dict[str, Any]:
     pipeline = shared_pipeline(profile)  # loaded once per process
+    version = pipeline.profile.model_version
     if family == "EntitiesDetectionV2":
         return translate.entities_result(pipeline.entities(text))
     if family == "PHIDetection":
         return translate.phi_result(pipeline.phi(text))
     if family == "ICD10CMInference":
-        return translate.icd10cm_result(link_conditions(pipeline, text), pipeline.profile.model_version)
+        return translate.icd10cm_result(link_conditions(pipeline, text), version)
+    if family == "RxNormInference":
+        linker = vocabulary(Path(data_dir), "rxnorm")
+        return translate.rxnorm_result(link_medications(pipeline.entities(text), linker), version)
+    if family == "SNOMEDCTInference":
+        linker = vocabulary(Path(data_dir), "snomedct")
+        links = link_snomed(pipeline.entities(text), linker)
+        return translate.snomed_result(links, linker.details(), text, version)
     raise ValueError(f"no analyzer for job family {family}")

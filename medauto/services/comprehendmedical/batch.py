@@ -23,8 +23,9 @@ def _json(value: Any) -> bytes:
 
 
 class BatchJobHandler:
-    def __init__(self, objects: ObjectStore, executor: Executor, profile: str, chunk: int = 32) -> None:
+    def __init__(self, objects: ObjectStore, executor: Executor, profile: str, data_dir: str, chunk: int = 32) -> None:
         self._objects = objects
+        self._data_dir = data_dir
         self._executor = executor  # maps analyzers.analyze over texts, in other processes by default
         self._profile = profile
         self._chunk = chunk
@@ -59,7 +60,9 @@ class BatchJobHandler:
 
         def flush() -> None:
             nonlocal metered
-            results = self._executor.map(analyze, [(family.name, self._profile, text) for _, _, text in pending])
+            results = self._executor.map(
+                analyze, [(family.name, self._profile, self._data_dir, text) for _, _, text in pending]
+            )
             for (out_key, entry, text), result in zip(pending, results, strict=True):
                 self._objects.put(out_bucket, out_key, _json(result), kms_key_id=kms, content_type="application/json")
                 metered += len(text)

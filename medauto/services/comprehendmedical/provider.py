@@ -5,6 +5,7 @@ Operations without a handler answer AWS's ``NotImplemented`` error through the d
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from medauto.engines.text.pipeline import ClinicalTextPipeline, link_conditions, shared_pipeline
@@ -13,7 +14,7 @@ from medauto.jobs.runner import Handler
 from medauto.jobs.store import JobStore
 from medauto.protocols.errors import ServiceError
 from medauto.services.comprehendmedical import translate
-from medauto.services.comprehendmedical.analyzers import RUNNABLE
+from medauto.services.comprehendmedical.analyzers import RUNNABLE, analyze
 from medauto.services.comprehendmedical.batch import BatchJobHandler
 from medauto.services.comprehendmedical.job_ops import JobOperations
 from medauto.services.comprehendmedical.jobs import FAMILIES
@@ -38,8 +39,9 @@ def checked_text(params: dict[str, Any], limit: int) -> str:
 
 
 class ComprehendMedicalProvider(JobOperations):
-    def __init__(self, profile: str, jobs: JobStore, objects: ObjectStore) -> None:
+    def __init__(self, profile: str, jobs: JobStore, objects: ObjectStore, data_dir: Path) -> None:
         self._profile = profile
+        self._data_dir = data_dir
         self._jobs = jobs
         self._objects = objects
         self._runnable = frozenset(RUNNABLE)
@@ -50,7 +52,7 @@ class ComprehendMedicalProvider(JobOperations):
 
     def batch_handlers(self, executor: Executor) -> dict[str, Handler]:
         """Job-runner handlers, one per job kind this provider can run."""
-        handler = BatchJobHandler(self._objects, executor, self._profile)
+        handler = BatchJobHandler(self._objects, executor, self._profile, str(self._data_dir))
         return {FAMILIES[name].kind: handler for name in self._runnable}
 
     @operation("DetectEntitiesV2")
@@ -73,3 +75,12 @@ class ComprehendMedicalProvider(JobOperations):
         text = checked_text(params, INFER_TEXT_LIMIT)
         pipeline = self._pipeline()
         return translate.icd10cm_result(link_conditions(pipeline, text), pipeline.profile.model_version)
+
+    @operation("InferRxNorm")
+    def infer_rxnorm(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        return analyze("RxNormInference", self._profile, str(self._data_dir), checked_text(params, INFER_TEXT_LIMIT))
+
+    @operation("InferSNOMEDCT")
+    def infer_snomedct(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        text = checked_text(params, INFER_TEXT_LIMIT)
+        return analyze("SNOMEDCTInference", self._profile, str(self._data_dir), text)

@@ -96,3 +96,68 @@ def icd10cm_result(linked: list[tuple[Mention, list[Any]]], model_version: str) 
         ]
         entities.append(out)
     return {"Entities": entities, "ModelVersion": model_version}
+
+
+RXNORM_TRAITS = frozenset({"NEGATION", "PAST_HISTORY"})
+RXNORM_ATTRIBUTES = frozenset({"DOSAGE", "DURATION", "FORM", "FREQUENCY", "RATE", "ROUTE_OR_MODE", "STRENGTH"})
+SNOMED_ENTITY_TYPES = frozenset({"DX_NAME", "TEST_NAME", "PROCEDURE_NAME", "TREATMENT_NAME"})
+SNOMED_ATTRIBUTES = frozenset({"ACUITY", "QUALITY", "DIRECTION", "SYSTEM_ORGAN_SITE", "TEST_VALUE", "TEST_UNIT"})
+SNOMED_RELATIONS = frozenset(
+    {"ACUITY", "QUALITY", "TEST_VALUE", "TEST_UNITS", "DIRECTION", "SYSTEM_ORGAN_SITE", "TEST_UNIT"}
+)
+
+
+def _concepts(concepts: list[Any]) -> list[dict[str, Any]]:
+    return [{"Description": c.description, "Code": c.code, "Score": _score(c.score)} for c in concepts]
+
+
+def rxnorm_result(linked: list[tuple[Mention, list[Any]]], model_version: str) -> dict[str, Any]:
+    entities = []
+    for mention, concepts in linked:
+        out = _base(mention)
+        out["Traits"] = [t for t in out["Traits"] if t["Name"] in RXNORM_TRAITS]
+        attributes = []
+        for relation in mention.relations:
+            if relation.attribute.span.label in RXNORM_ATTRIBUTES:
+                attribute = _base(relation.attribute)
+                del attribute["Category"]  # RxNormAttribute has no Category nor RelationshipType
+                attribute["RelationshipScore"] = _score(relation.score)
+                attributes.append(attribute)
+        if attributes:
+            out["Attributes"] = attributes
+        out["RxNormConcepts"] = _concepts(concepts)
+        entities.append(out)
+    return {"Entities": entities, "ModelVersion": model_version}
+
+
+def snomed_result(links: list[Any], details: dict[str, str], text: str, model_version: str) -> dict[str, Any]:
+    entities = []
+    for link in links:
+        mention: Mention = link.mention
+        if mention.span.label not in SNOMED_ENTITY_TYPES:
+            continue
+        out = _base(mention)
+        attributes = []
+        for relation in mention.relations:
+            if relation.attribute.span.label not in SNOMED_ATTRIBUTES:
+                continue
+            attribute = _base(relation.attribute)
+            attribute["RelationshipScore"] = _score(relation.score)
+            if relation.relation_type in SNOMED_RELATIONS:
+                attribute["RelationshipType"] = relation.relation_type
+            attribute["SNOMEDCTConcepts"] = _concepts(link.attributes.get(relation.attribute.id, []))
+            attributes.append(attribute)
+        if attributes:
+            out["Attributes"] = attributes
+        out["SNOMEDCTConcepts"] = _concepts(link.concepts)
+        entities.append(out)
+    return {
+        "Entities": entities,
+        "ModelVersion": model_version,
+        "SNOMEDCTDetails": {
+            "Edition": details.get("edition", ""),
+            "Language": details.get("language", ""),
+            "VersionDate": details.get("version_date") or details.get("version", ""),
+        },
+        "Characters": {"OriginalTextCharacters": len(text)},
+    }

@@ -69,9 +69,10 @@ def test_local_store_stays_inside_its_root(tmp_path: Path) -> None:
             store.put(bucket, "k", b"x")
     store.put("new-bucket", "deep/key.txt", b"made on demand")
     assert (tmp_path / "buckets" / "new-bucket" / "deep" / "key.txt").read_bytes() == b"made on demand"
-    # Unfinished writes (temporary files) are never listed.
+    # Unfinished writes are staged outside the buckets, and a bucket never shows a temporary file.
     (tmp_path / "buckets" / "new-bucket" / ".medauto-partial-123").write_bytes(b"half")
     assert [o.key for o in store.list("new-bucket")] == ["deep/key.txt"]
+    assert not store.bucket_exists(".staging")
     assert not list((tmp_path).glob("escape*"))
 
 
