@@ -9,8 +9,10 @@ that may be a verb): the linker keeps them only when they attach to an entity.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from medauto.engines import registry
 from medauto.engines.text.doc import Doc
@@ -52,8 +54,9 @@ def _bounded(body: str, flags: int = _I) -> re.Pattern[str]:
 
 
 # Medication quantities: RATE before STRENGTH before DOSAGE, so the longest reading wins at each position.
+_RATE_UNIT = r"(?:ml|cc|l|liters?|litres?|mg|mcg|units?|gtts?)"
 _QUANTITY = _bounded(
-    rf"(?P<RATE>{_QTY}\s*(?:ml|cc|l|liters?|litres?|mg|mcg|units?|gtts?)(?:\s*/\s*kg)?{_PER}(?:hr|hrs|h|hour|min|minute)"
+    rf"(?P<RATE>{_QTY}\s*{_RATE_UNIT}(?:\s*/\s*kg)?{_PER}(?:hr|hrs|h|hour|min|minute)"
     rf"|{_QTY}\s*(?:lpm|l/min))"
     rf"|(?P<STRENGTH>{_QTY}\s*{_MASS}\s*(?:/|per\s+)\s*(?:{_NUM}\s*)?"
     r"(?:ml|cc|tab(?:let)?|cap(?:sule)?|actuations?|sprays?|puffs?|doses?|drops?|patch|vials?))"
@@ -61,6 +64,9 @@ _QUANTITY = _bounded(
     rf"|(?P<COUNT>{_QTY}\s*{_COUNT})"
     rf"|(?P<AMOUNT>{_QTY}\s*{_AMOUNT}(?!\s*/\s*(?:d|m)?l\b))"
 )
+# Every _QUANTITY alternative is a quantity, optional space, then one of these units: much cheaper to try first, and
+# it rules out most numbers ("132/84 mmHg", "3 days"). Keep it in step with _QUANTITY.
+_QUANTITY_START = re.compile(rf"(?<![\w.])(?:{_QTY})\s*(?:{_RATE_UNIT}|lpm|l/min|{_MASS}|{_COUNT}|{_AMOUNT})", _I)
 _ROUTE = _bounded(
     r"by\s+mouth|per\s+os|orally|p\.o\.|po|intravenous(?:ly)?|i\.v\.|iv\s+push|ivpb|iv|intramuscular(?:ly)?|i\.m\.|"
     r"(?-i:IM)|subcutaneous(?:ly)?|sub-?q|s\.c\.|(?-i:SC)|sq|topical(?:ly)?|inhaled|by\s+inhalation|nebulized|"
@@ -126,6 +132,9 @@ _TIME = _bounded(
     r"|status\s+post|s/p|post-?op(?:erative)?\s+day\s+\d+|(?-i:POD)\s?#?\d+|on\s+admission|at\s+admission"
     rf"|{_NUM}\s*-?\s*{_TIME_UNIT}(?!\s*-?\s*old)"
 )
+# A time expression starting with a digit is a number and a time unit (the first and the last alternative of _TIME):
+# tried first at digits, as for quantities. Keep it in step with _TIME.
+_TIME_NUMBER = re.compile(rf"(?<![\w.]){_NUM}\s*-?\s*{_TIME_UNIT}", _I)
 _NOT_ROUTE_BEFORE = re.compile(r"(?:stage|grade|type|class|phase|level|chapter|part)\s*$", _I)
 
 
@@ -147,21 +156,153 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
 def _scan(pattern: re.Pattern[str], firsts: str, text: str, doc: Doc, keys: list[str]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` restricted to token starts: the same matches, as every match starts a token."""
     end = 0
-    for token, key in zip(doc.tokens, keys, strict=True):
-        if token.begin >= end and key[0] in firsts:
-            m = pattern.match(text, token.begin)
+    for begin, key in zip(doc.begins, keys, strict=True):
+        if begin >= end and key[0] in firsts:
+            m = pattern.match(text, begin)
             if m is not None:
                 end = m.end()
                 yield m
 
 
+# --- which families may match at a token, decided once per distinct token string -----------------------------------
+# The standard library's regex parser (what ``re.compile`` uses), imported by name: it ships without type stubs.
+_parser: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
+_Parsed = list[tuple[Any, Any]]
+# A state of the walk below: the lower-cased letters a match starts with, and what may follow them in the token.
+_OPEN, _PREFIX, _WORD = 0, 1, 2  # more letters of the pattern may follow / anything may / the token ends here
+
+
+class Starts(NamedTuple):
+    """Letter-initial tokens at which a pattern may match: the lower-cased token is one of ``words`` or starts with
+    one of ``prefixes``; ``None`` when the pattern gives no such bound."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+
+def letter_starts(pattern: re.Pattern[str]) -> Starts | None:
+    """Read from the parsed pattern: leading literal letters are followed through groups, alternatives and optional
+    parts; a character that is not a letter (nor an apostrophe) right after them ends the token there; anything else
+    ends the known prefix where it stands, which only ever makes the bound weaker, never wrong."""
+    states = _follow({("", _OPEN)}, list(_parser.parse(pattern.pattern, pattern.flags)))
+    if any(not letters for letters, _ in states):
+        return None
+    prefixes = sorted(letters for letters, kind in states if kind != _WORD)
+    shortest = tuple(p for i, p in enumerate(prefixes) if not p.startswith(tuple(prefixes[:i])))
+    words = frozenset(letters for letters, kind in states if kind == _WORD and not letters.startswith(shortest))
+    return Starts(words, shortest)
+
+
+def _follow(states: set[tuple[str, int]], items: _Parsed) -> set[tuple[str, int]]:
+    """The states after ``items``; a state whose match cannot start with a letter is dropped."""
+    for op, arg in items:
+        live = {st for st in states if st[1] == _OPEN}
+        if not live:
+            break
+        done = states - live
+        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue  # zero width
+        if op is _c.SUBPATTERN:
+            states = done | _follow(live, list(arg[3]))
+        elif op is _c.BRANCH:
+            states = done.union(*(_follow(live, list(alt)) for alt in arg[1]))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, _, body = arg
+            once = {(letters, _PREFIX if kind == _OPEN else kind) for letters, kind in _follow(live, list(body))}
+            states = done | once | (live if low == 0 else set())
+        elif op is _c.LITERAL or (op is _c.IN and all(o is _c.LITERAL for o, _ in arg)):
+            chars = [chr(arg)] if op is _c.LITERAL else [chr(a) for _, a in arg]
+            states = done.union(*(_step(live, ch) for ch in chars))
+        elif op is _c.IN and all(_not_letter(o, a) for o, a in arg):
+            states = done | {(letters, _WORD) for letters, _ in live if letters}
+        else:  # anything else may match a letter or an apostrophe: the known prefix ends here
+            states = done | {(letters, _PREFIX) for letters, _ in live}
+    return states
+
+
+def _step(states: set[tuple[str, int]], ch: str) -> set[tuple[str, int]]:
+    if ch.isascii() and ch.isalpha():
+        return {(letters + ch.lower(), _OPEN) for letters, _ in states}
+    if _continues(ch):  # a non-ASCII letter may even match an ASCII one ignoring case (the Kelvin sign)
+        return {(letters, _PREFIX) for letters, _ in states}
+    return {(letters, _WORD) for letters, _ in states if letters}  # a match starting here is no letter-initial one
+
+
+def _continues(ch: str) -> bool:
+    """Whether ``ch`` can continue a word token (see ``doc._TOKEN``: letters, with an inner apostrophe)."""
+    return ch == "'" or _WORD_CHAR.match(ch) is not None
+
+
+_WORD_CHAR = re.compile(r"[^\W\d_]")
+
+
+def _not_letter(op: Any, arg: Any) -> bool:
+    """Whether a character-class item can match no character that starts or continues a word token."""
+    if op is _c.LITERAL:
+        return not _continues(chr(arg))
+    if op is _c.CATEGORY:
+        return arg in (_c.CATEGORY_DIGIT, _c.CATEGORY_SPACE)
+    if op is _c.RANGE:
+        return not any(_continues(chr(c)) for c in range(arg[0], arg[1] + 1))
+    return False
+
+
+# Per family (by bit), the first characters and letter prefixes a match may start with.
+_STARTS = tuple((firsts, letter_starts(pattern)) for pattern, firsts in _FAMILIES)
+_MASK_CACHE: dict[str, int] = {}
+_MASK_CACHE_LIMIT = 100_000
+
+
+def _family_mask(word: str) -> int:
+    """Bit ``n`` set when family ``n`` may match at a token ``word``: its first character passes the family's
+    filter and, for an ASCII word starting with a letter, it is one the family's ``Starts`` allow (an ASCII word
+    matches letters ignoring case exactly when its lower-cased form matches them)."""
+    mask = _MASK_CACHE.get(word)
+    if mask is None:
+        key = word.lower()
+        bounded = word.isascii() and key[0].isalpha()
+        mask = 0
+        for bit, (firsts, starts) in enumerate(_STARTS):
+            if key[0] in firsts and (
+                not bounded or starts is None or key in starts.words or key.startswith(starts.prefixes)
+            ):
+                mask |= 1 << bit
+        if len(_MASK_CACHE) >= _MASK_CACHE_LIMIT:
+            _MASK_CACHE.clear()
+        _MASK_CACHE[word] = mask
+    return mask
+
+
+def _matches(pattern: re.Pattern[str], bit: int, text: str, begins: list[int], masks: list[int]) -> list[re.Match[str]]:
+    """What ``_scan`` finds, trying only the tokens where the family may match, and where its gate matches if it
+    has one (``_QUANTITY_START``; ``_TIME_NUMBER`` at a digit): every match of the pattern there is one of the gate."""
+    out: list[re.Match[str]] = []
+    end = 0
+    match = pattern.match
+    gate = _QUANTITY_START.match if pattern is _QUANTITY else None
+    digit_gate = _TIME_NUMBER.match if pattern is _TIME else None
+    for begin in [b for b, mask in zip(begins, masks, strict=True) if mask & bit]:
+        if begin < end or (gate is not None and gate(text, begin) is None):
+            continue
+        if digit_gate is not None and text[begin].isdigit() and digit_gate(text, begin) is None:
+            continue
+        m = match(text, begin)
+        if m is not None:
+            end = m.end()
+            out.append(m)
+    return out
+
+
 def _bare_values(text: str, doc: Doc, keys: list[str]) -> Iterator[re.Match[str]]:
-    for i, token in enumerate(doc.tokens):
-        if not keys[i][0].isdigit() or (token.begin and text[token.begin - 1].isalnum()):
+    begins = doc.begins
+    for i, key in enumerate(keys):
+        begin = begins[i]
+        if not key[0].isdigit() or (begin and text[begin - 1].isalnum()):
             continue
         j = i - 2 if i > 1 and keys[i - 1] in _BARE_GLUE else i - 1
         if j >= 0 and keys[j][0].isalpha():
-            m = _BARE.match(text, token.begin)
+            m = _BARE.match(text, begin)
             if m is not None:
                 yield m
 
@@ -169,13 +310,15 @@ def _bare_values(text: str, doc: Doc, keys: list[str]) -> Iterator[re.Match[str]
 def _spans(doc: Doc) -> Iterator[tuple[Span, str]]:
     """Every candidate span with its kind ("mass", "count", or "" when nothing further matters)."""
     text = doc.text
-    keys = [t.text.lower() for t in doc.tokens]
+    keys = doc.lowers
+    begins = doc.begins
+    masks = [_family_mask(w) for w in doc.words]
 
     def span(b: int, e: int, label: str, category: Category, score: float, weak: bool = False) -> Span:
         return Span(b, e, text[b:e], label, category, score, WEAK_SOURCE if weak else SOURCE)
 
-    for pattern, firsts in _FAMILIES:
-        for m in _scan(pattern, firsts, text, doc, keys):
+    for bit, (pattern, _) in enumerate(_FAMILIES):
+        for m in _matches(pattern, 1 << bit, text, begins, masks):
             b, e = m.span()
             if pattern is _QUANTITY:
                 kind = m.lastgroup or ""

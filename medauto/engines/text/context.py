@@ -13,8 +13,9 @@ their whole section a trait. MEDICAL_CONDITION / DX_NAME spans are also classed 
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from medauto.engines.text import context_rules as lex
@@ -72,8 +73,12 @@ class PhraseTrie:
     def matches(self, tokens: Sequence[str], start: int, stop: int) -> list[tuple[int, int, object]]:
         """Non-overlapping (start, end, value), scanning left to right and taking the longest match at each token."""
         found: list[tuple[int, int, object]] = []
+        first = self._root.children
         i = start
         while i < stop:
+            if tokens[i] not in first:  # no phrase starts here (what ``longest`` would find first)
+                i += 1
+                continue
             end, value = self.longest(tokens, i, stop)
             if value is None:
                 i += 1
@@ -97,36 +102,56 @@ class Scope:
 
 
 class _DocIndex:
-    """Per-document token arrays shared by every span of one ``traits`` call."""
+    """Per-document token arrays shared by every span of one ``traits`` call (all computed once by the ``Doc``)."""
 
     def __init__(self, doc: Doc) -> None:
-        tokens = doc.tokens
-        self.low = [t.text.lower() for t in tokens]
-        self.begins = [t.begin for t in tokens]
-        self.ends = [t.end for t in tokens]
-        self.is_word = [t.text[0].isalnum() for t in tokens]
-        self.words_before = [0]
-        for w in self.is_word:
-            self.words_before.append(self.words_before[-1] + w)
+        self.low = doc.lowers
+        self.begins = doc.begins
+        self.ends = doc.ends
+        self.is_word = doc.is_word
+        self.words_before = doc.words_before
         self.sentences = doc.sentences
-        self.sentence_begins = [b for b, _ in self.sentences]
+        self.sentence_begins = doc.sentence_begins
 
     def words(self, lo: int, hi: int) -> int:
         return self.words_before[hi] - self.words_before[lo] if hi > lo else 0
 
     def token_range(self, begin: int, end: int) -> tuple[int, int]:
-        return bisect_right(self.ends, begin), max(bisect_left(self.begins, end), bisect_right(self.ends, begin) + 1)
+        first = bisect_right(self.ends, begin)
+        return first, max(bisect_left(self.begins, end), first + 1)
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect_right(self.sentence_begins, offset) - 1)
 
 
+def _headers(text: str) -> Iterator[re.Match[str]]:
+    """``_HEADER.finditer(text)``, searching only where a header can be: everything a match takes before its colon
+    is a header character, so each match lies in the run of them right before some colon (the search may still look
+    behind the run and at the character after the colon, as the full scan does)."""
+    start = 0
+    colon = text.find(":")
+    while colon != -1:
+        before = text[start:colon]
+        m = _HEADER.search(text, colon - (len(before) - len(before.rstrip(_HEADER_CHARS))), colon + 2)
+        if m is not None:
+            yield m
+        start = colon + 1
+        colon = text.find(":", start)
+
+
+_HEADER_CHARS = string.ascii_letters + "/&() \t"  # what _HEADER takes before the colon
+
+
 def _sections(text: str) -> list[tuple[int, int, TraitName]]:
     """(begin, end, trait) of the sections whose header carries a trait; a section runs to the next header."""
     headers: list[tuple[int, int, str]] = []
-    for m in _HEADER.finditer(text):
+    for m in _headers(text):
         name = " ".join(m.group(1).lower().split())
-        line_start = m.start(1) == 0 or text[: m.start(1)].rstrip(" \t").endswith("\n")
+        # At a line start: nothing but spaces or tabs since the last newline (or the text start).
+        before = m.start(1) - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        line_start = m.start(1) == 0 or (before >= 0 and text[before] == "\n")
         if name in lex.SECTION_TRAITS or m.group(1).isupper() or line_start:
             headers.append((m.start(1), m.end(), name))
     out: list[tuple[int, int, TraitName]] = []
@@ -205,21 +230,31 @@ class ContextTraits:
         sections = _sections(doc.text)
         scopes: dict[int, list[Scope]] = {}
         out: list[list[Trait]] = []
+        begins, ends, low, sentence_begins = index.begins, index.ends, index.low, index.sentence_begins
+        words_before = index.words_before
         for span in spans:
-            s, e = index.token_range(span.begin, span.end)
+            s = bisect_right(ends, span.begin)  # index.token_range, inline
+            e = max(bisect_left(begins, span.end), s + 1)
             found: dict[TraitName, float] = {}
             if span.label == "DX_NAME":
-                trait = self._classifier.classify(index.low[s:e])
+                trait = self._classifier.classify(low[s:e])
                 found[trait.name] = trait.score
-            sentence = index.sentence_index(span.begin)
-            if sentence not in scopes:
-                scopes[sentence] = self._sentence_scopes(index, *index.sentences[sentence]) if index.sentences else []
-            for scope in scopes[sentence]:
+            sentence = max(0, bisect_right(sentence_begins, span.begin) - 1)
+            in_sentence = scopes.get(sentence)
+            if in_sentence is None:
+                in_sentence = scopes[sentence] = (
+                    self._sentence_scopes(index, *index.sentences[sentence]) if index.sentences else []
+                )
+            for scope in in_sentence:
                 if scope.start < e and s < scope.end:
                     continue  # the trigger is part of the span ("no evidence of rejection" as one finding)
                 if not (s < scope.hi and scope.lo < e):
                     continue
-                gap = index.words(scope.end, s) if scope.forward else index.words(e, scope.start)
+                # index.words(...), inline
+                if scope.forward:
+                    gap = words_before[s] - words_before[scope.end] if s > scope.end else 0
+                else:
+                    gap = words_before[scope.start] - words_before[e] if scope.start > e else 0
                 score = max(FLOOR, scope.score - DECAY * max(0, gap - 1))
                 found[scope.trait] = max(found.get(scope.trait, 0.0), score)
             for begin, end, name in sections:
@@ -274,5 +309,17 @@ def _walk(index: _DocIndex, steps: range, triggers: dict[int, Rule], stops: froz
 
 
 def _as_traits(found: dict[TraitName, float]) -> list[Trait]:
-    ordered = sorted(found, key=lambda n: (n not in _CLASS_TRAITS, _ORDER[n]))
-    return [Trait(name, round(min(_MAX_SCORE, max(0.01, found[name])), 4)) for name in ordered]
+    if not found:
+        return []
+    key = frozenset(found.items())
+    traits = _TRAITS_CACHE.get(key)
+    if traits is None:
+        ordered = sorted(found, key=lambda n: (n not in _CLASS_TRAITS, _ORDER[n]))
+        traits = tuple(Trait(name, round(min(_MAX_SCORE, max(0.01, found[name])), 4)) for name in ordered)
+        if len(_TRAITS_CACHE) >= _CACHE_SIZE:
+            _TRAITS_CACHE.clear()
+        _TRAITS_CACHE[key] = traits
+    return list(traits)  # a list of its own for each span; the (frozen) traits are shared
+
+
+_TRAITS_CACHE: dict[frozenset[tuple[TraitName, float]], tuple[Trait, ...]] = {}

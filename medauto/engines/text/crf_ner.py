@@ -13,7 +13,7 @@ import gzip
 import json
 import struct
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -89,6 +89,7 @@ class Gazetteer:
             for part in parts:
                 self.words[part] = self.words.get(part, 0) | mask
         self.kinds = [(1 << bit, kind) for bit, kind in enumerate(GAZ_KINDS) if present & (1 << bit)]
+        self._mask_kinds: dict[int, tuple[int, ...]] = {}
 
     @classmethod
     def read(cls, path: Path) -> Gazetteer:
@@ -109,44 +110,66 @@ class Gazetteer:
         Per kind, names are matched greedily left to right. ``heads`` (the positions whose token is a name or the
         first word of one, in order) may be passed when known; no name of any kind starts anywhere else.
         """
+        out: list[list[str]] = [[] for _ in lowers]
+        for i, tags in self.tags(lowers, heads).items():
+            out[i] = tags
+        return out
+
+    def tags(
+        self, lowers: Sequence[str], heads: Sequence[int] | None = None, stops: Sequence[int] | None = None
+    ) -> dict[int, list[str]]:
+        """``matches`` for the tokens that get any tag. With ``stops`` (per token, where its sentence ends), ``lowers``
+        may hold several sentences: each is matched as if on its own."""
         n = len(lowers)
-        out: list[list[str]] = [[] for _ in range(n)]
         names, prefixes, kinds = self.names, self.prefixes, self.kinds
         if heads is None:
             heads = [i for i, low in enumerate(lowers) if low in names or low in prefixes]
+        out: dict[int, list[str]] = {}
         if not heads:
             return out
         # One walk per head finds the longest name of every kind starting there; each kind then resumes after its
         # own match, exactly as a separate greedy pass per kind would.
+        kind_of = self._kinds_of_mask
         found: list[list[tuple[int, int]]] = [[] for _ in kinds]
         resume = [0] * len(kinds)
+        floor = 0  # min(resume): no kind can match before it
         for i in heads:
-            if i < min(resume):
+            if i < floor:
                 continue
-            best = [0] * len(kinds)
             key = lowers[i]
+            mask = names.get(key, 0)
+            best: dict[int, int] | None = dict.fromkeys(kind_of(mask), i + 1) if mask else None
             j = i + 1
-            while True:
+            stop = n if stops is None else stops[i]
+            while j < stop and j - i < _MAX_PHRASE and key in prefixes:
+                key = f"{key} {lowers[j]}"
+                j += 1
                 mask = names.get(key, 0)
                 if mask:
-                    for k, (bit, _) in enumerate(kinds):
-                        if mask & bit:
-                            best[k] = j
-                if j >= n or j - i >= _MAX_PHRASE or key not in prefixes:
-                    break
-                key = key + " " + lowers[j]
-                j += 1
-            for k, stop in enumerate(best):
-                if stop and i >= resume[k]:
-                    found[k].append((i, stop))
-                    resume[k] = stop
+                    if best is None:
+                        best = {}
+                    for k in kind_of(mask):
+                        best[k] = j
+            if best:
+                for k, stop in best.items():
+                    if i >= resume[k]:
+                        found[k].append((i, stop))
+                        resume[k] = stop
+                floor = min(resume)
         for (_, kind), spans in zip(kinds, found, strict=True):
             begin, inside = f"g{kind}:B", f"g{kind}:I"
             for i, stop in spans:
-                out[i].append(begin)
+                out.setdefault(i, []).append(begin)
                 for k in range(i + 1, stop):
-                    out[k].append(inside)
+                    out.setdefault(k, []).append(inside)
         return out
+
+    def _kinds_of_mask(self, mask: int) -> tuple[int, ...]:
+        """Positions in ``kinds`` of the kinds in a name's bit mask."""
+        found = self._mask_kinds.get(mask)
+        if found is None:
+            found = self._mask_kinds[mask] = tuple(k for k, (bit, _) in enumerate(self.kinds) if mask & bit)
+        return found
 
 
 def read_clusters(path: Path) -> dict[str, str]:
@@ -273,50 +296,82 @@ class Featurizer:
         return found
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
+        return self.document([words])[0]
+
+    def document(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+        """``[self.sentence(words) for words in sentences]``, built for all the sentences at once."""
         cache = self._cache
-        infos = [cache.get(w) or self._info(w) for w in words]
-        n = len(infos)
+        infos = [cache.get(w) or self._info(w) for words in sentences for w in words]
+        total = len(infos)
+        bounds: list[tuple[int, int]] = []  # (first, stop) token of each sentence
+        for words in sentences:
+            first = bounds[-1][1] if bounds else 0
+            bounds.append((first, first + len(words)))
         lowers = [i[0] for i in infos]
-        gaz: list[tuple[list[str], list[str], list[str]]] | None = None
+        # Per neighbour offset o, what each token sees of its neighbour i + o: the neighbour's attributes for key -o,
+        # ``edge@o`` right past its sentence's ends, nothing further out.
+        ctxs = [i[2] for i in infos]
+        columns: list[list[list[str]]] = []
+        for o in self.offsets:
+            if o < 0:
+                column = [*[[]] * -o, *[d[-o] for d in ctxs[: max(0, total + o)]]][:total]
+                for first, stop in bounds:
+                    for g in range(first, min(first - o, stop)):
+                        column[g] = self._left_edge[-o] if g + o == first - 1 else []
+            else:
+                column = [*[d[-o] for d in ctxs[o:]], *[[]] * o][:total]
+                for first, stop in bounds:
+                    for g in range(max(stop - o, first), stop):
+                        column[g] = self._right_edge[-o] if g + o == stop else []
+            columns.append(column)
+        # The two bigrams of each token (those the model knows, when restricted).
+        pairs: list[tuple[str, ...]]
+        if self.config.bigrams:
+            known = self.known
+            previous = ["^", *lowers[:-1]] if total else []
+            following = [*lowers[1:], "$"] if total else []
+            for first, stop in bounds:
+                if first < stop:
+                    previous[first] = "^"
+                    following[stop - 1] = "$"
+            before = [f"b-={a}|{b}" for a, b in zip(previous, lowers, strict=True)]
+            after = [f"b+={a}|{b}" for a, b in zip(lowers, following, strict=True)]
+            if known is None:
+                pairs = list(zip(before, after, strict=True))
+            else:
+                pairs = [
+                    ((b, a) if a in known else (b,)) if b in known else ((a,) if a in known else ())
+                    for b, a in zip(before, after, strict=True)
+                ]
+        else:
+            pairs = [()] * total
+        owns = [info[1] for info in infos]
+        out: list[list[str]]
+        if len(columns) == 4:  # the shipped window of two words each side, in one pass
+            c1, c2, c3, c4 = columns
+            out = [[*o, *a, *b, *c, *d, *p] for o, a, b, c, d, p in zip(owns, c1, c2, c3, c4, pairs, strict=True)]
+        else:
+            out = [list(own) for own in owns]
+            for column in columns:
+                for feats, seen in zip(out, column, strict=True):
+                    feats += seen
+            for feats, pair in zip(out, pairs, strict=True):
+                feats += pair
         if self.gazetteer is not None:
             heads = [i for i, info in enumerate(infos) if info[3]]
-            gaz = [self._gaz(g) if g else _NO_GAZ for g in self.gazetteer.matches(lowers, heads)] if heads else None
-        width = self.config.window
-        ctxs = [
-            *[self._beyond] * (width - 1),
-            self._left_edge,
-            *[i[2] for i in infos],
-            self._right_edge,
-            *[self._beyond] * (width - 1),
-        ]
-        # For each neighbour offset: where token i's neighbour sits in ``ctxs`` (i + shift), and its key there.
-        around = [(width + o, -o) for o in self.offsets]
-        known = self.known
-        bigrams = self.config.bigrams
-        out: list[list[str]] = []
-        previous = "^"
-        for i, info in enumerate(infos):
-            low = info[0]
-            feats = list(info[1])
-            for shift, key in around:
-                feats.extend(ctxs[i + shift][key])
-            if bigrams:
-                following = lowers[i + 1] if i + 1 < n else "$"
-                before = "b-=" + previous + "|" + low
-                after = "b+=" + low + "|" + following
-                if known is None or before in known:
-                    feats.append(before)
-                if known is None or after in known:
-                    feats.append(after)
-                previous = low
-            if gaz is not None:
-                feats.extend(gaz[i][0])
-                if i:
-                    feats.extend(gaz[i - 1][1])
-                if i + 1 < n:
-                    feats.extend(gaz[i + 1][2])
-            out.append(feats)
-        return out
+            if heads:
+                stops = [stop for first, stop in bounds for _ in range(first, stop)]
+                gaz = {i: self._gaz(tags) for i, tags in self.gazetteer.tags(lowers, heads, stops).items()}
+                # A token's own name tags, then its left and its right neighbour's (in its sentence).
+                for i in sorted({t for k in gaz for t in (k - 1, k, k + 1) if 0 <= t < total}):
+                    first = bounds[bisect_right(bounds, (i, total + 1)) - 1][0]
+                    feats = out[i]
+                    feats += gaz.get(i, _NO_GAZ)[0]
+                    if i > first:
+                        feats += gaz.get(i - 1, _NO_GAZ)[1]
+                    if i + 1 < stops[i]:
+                        feats += gaz.get(i + 1, _NO_GAZ)[2]
+        return [out[first:stop] for first, stop in bounds]
 
 
 def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -411,13 +466,13 @@ class CrfNer:
         """Token ranges, type and mean marginal probability for one pre-tokenized sentence."""
         if not words:
             return []
-        return self._tag(words, self._featurizer_for("".join(words)), self._tagger())
+        return self._tag(self._featurizer_for("".join(words)).sentence(words), self._tagger())
 
     @staticmethod
-    def _tag(
-        words: Sequence[str], featurizer: Featurizer, tagger: pycrfsuite.Tagger
-    ) -> list[tuple[int, int, str, float]]:
-        labels = tagger.tag(featurizer.sentence(words))
+    def _tag(features: list[list[str]], tagger: pycrfsuite.Tagger) -> list[tuple[int, int, str, float]]:
+        labels = tagger.tag(features)
+        if labels.count("O") == len(labels):
+            return []  # what decode finds in a sentence without entities
         out = []
         marginal = tagger.marginal
         for b, e, kind in decode(labels):
@@ -440,13 +495,12 @@ class CrfNer:
                 k = stop
         else:
             words, begins, ends, groups = doc.words, doc.begins, doc.ends, doc.sentence_tokens
-        featurizer = self._featurizer_for(text)
+        groups = [(first, stop) for first, stop in groups if first < stop]
+        features = self._featurizer_for(text).document([words[first:stop] for first, stop in groups])
         tagger = self._tagger()
         spans: list[Span] = []
-        for first, stop in groups:
-            if first == stop:
-                continue
-            for b, e, kind, p in self._tag(words[first:stop], featurizer, tagger):
+        for (first, _), sentence in zip(groups, features, strict=True):
+            for b, e, kind, p in self._tag(sentence, tagger):
                 begin, end = begins[first + b], ends[first + e - 1]
                 label, category = TYPES[kind]
                 spans.append(Span(begin, end, text[begin:end], label, category, round(p, 4), "crf"))

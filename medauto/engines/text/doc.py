@@ -10,6 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 
 from medauto.engines.text.types import Token
 
@@ -30,8 +31,18 @@ class Doc:
 
     @cached_property
     def begins(self) -> list[int]:
-        """Each token's start offset."""
-        return [m.start() for m in _TOKEN.finditer(self.text)]
+        """Each token's start offset.
+
+        Only whitespace lies between tokens (any other character is at least a token of its own), so each token
+        starts at the first occurrence of its text after the end of the one before.
+        """
+        out: list[int] = []
+        find, at = self.text.find, 0
+        for word in self.words:
+            at = find(word, at)
+            out.append(at)
+            at += len(word)
+        return out
 
     @cached_property
     def ends(self) -> list[int]:
@@ -42,6 +53,16 @@ class Doc:
     def lowers(self) -> list[str]:
         """Each token's text, lower-cased."""
         return [w.lower() for w in self.words]
+
+    @cached_property
+    def is_word(self) -> list[bool]:
+        """Whether each token is a word (starts with a letter or digit), not punctuation."""
+        return [w[0].isalnum() for w in self.words]
+
+    @cached_property
+    def words_before(self) -> list[int]:
+        """How many word tokens come before each token index; one entry more than there are tokens."""
+        return list(accumulate(self.is_word, initial=0))
 
     @cached_property
     def tokens(self) -> list[Token]:

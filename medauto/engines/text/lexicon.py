@@ -1,6 +1,6 @@
 """Dictionary entity recognition: a token trie matcher and gazetteers built from the installed vocabulary packages.
 
-Matching runs over ``Doc.tokens`` lower-cased, so every span starts and ends on token boundaries and its offsets are
+Matching runs over the ``Doc`` tokens lower-cased, so every span starts and ends on token boundaries and its offsets are
 the tokens' code-point offsets. At each token the longest dictionary phrase wins, then matching resumes after it.
 Anatomy sits in a second gazetteer matched on its own, because Comprehend Medical reports "chest" inside
 "chest pain" as well as the condition.
@@ -48,6 +48,7 @@ class Gazetteer:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, ...], Entry] = {}
         self._prefixes: set[tuple[str, ...]] = set()
+        self._heads: set[str] = set()  # the first token of every phrase: no match starts at any other token
         self._intern: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -65,6 +66,7 @@ class Gazetteer:
         if not key or (key in self._entries and not overwrite):
             return False
         self._entries[key] = entry
+        self._heads.add(key[0])
         for n in range(1, len(key)):
             self._prefixes.add(key[:n])
         if "'" in phrase:  # text may use a typographic apostrophe, which the tokenizer splits off
@@ -73,16 +75,25 @@ class Gazetteer:
 
     def match(self, keys: list[str], text: str, tokens: list[Token]) -> list[tuple[int, int, Entry]]:
         """Longest non-overlapping matches as (first token, last token + 1, entry), left to right."""
+        return self.match_tokens(keys, text, [t.begin for t in tokens], [t.end for t in tokens])
+
+    def match_tokens(
+        self, keys: list[str], text: str, begins: list[int], ends: list[int]
+    ) -> list[tuple[int, int, Entry]]:
+        """``match`` over token columns (lower-cased texts, begin and end offsets)."""
         out: list[tuple[int, int, Entry]] = []
-        entries, prefixes = self._entries, self._prefixes
+        entries, prefixes, heads = self._entries, self._prefixes, self._heads
         i, n = 0, len(keys)
         while i < n:
+            if keys[i] not in heads:
+                i += 1
+                continue
             key: tuple[str, ...] = (keys[i],)
             best: tuple[int, Entry] | None = None
             j = i
             while True:
                 entry = entries.get(key)
-                if entry is not None and (not entry.upper_only or text[tokens[i].begin : tokens[j].end].isupper()):
+                if entry is not None and (not entry.upper_only or text[begins[i] : ends[j]].isupper()):
                     best = (j + 1, entry)
                 j += 1
                 if j >= n or key not in prefixes:
@@ -104,23 +115,22 @@ class LexiconRecognizer:
         self.anatomy = anatomy
 
     def find(self, doc: Doc) -> list[Span]:
-        text, tokens = doc.text, doc.tokens
-        keys = [t.text.lower() for t in tokens]
-        sites = self.anatomy.match(keys, text, tokens)
+        text, keys, begins, ends = doc.text, doc.lowers, doc.begins, doc.ends
+        sites = self.anatomy.match_tokens(keys, text, begins, ends)
         site_ending = {end: begin for begin, end, _ in sites}
         spans: list[Span] = []
         conditions: dict[int, int] = {}  # first token -> end token of each condition
-        for begin, end, entry in self.main.match(keys, text, tokens):
+        for begin, end, entry in self.main.match_tokens(keys, text, begins, ends):
             # "knee pain": a symptom right after a body site takes the site into its span, as CM does.
             if entry.label == "DX_NAME" and end - begin == 1 and self._after_site(begin, keys, site_ending, doc):
                 begin = site_ending[begin]
             if entry.label == "DX_NAME":
                 conditions[begin] = end
-            spans.append(_span(text, tokens, begin, end, entry))
+            spans.append(_span(text, begins, ends, begin, end, entry))
         for begin, end, entry in sites:
             if end - begin == 1 and keys[begin] in AMBIGUOUS_SITES and not self._in_condition(begin, conditions):
                 continue  # "came back", "on the other hand"
-            spans.append(_span(text, tokens, begin, end, entry))
+            spans.append(_span(text, begins, ends, begin, end, entry))
         spans.sort(key=lambda s: (s.begin, s.end))
         return spans
 
@@ -128,16 +138,15 @@ class LexiconRecognizer:
     def _after_site(token: int, keys: list[str], site_ending: dict[int, int], doc: Doc) -> bool:
         if keys[token] not in SITE_HEADS or token not in site_ending:
             return False
-        tokens = doc.tokens
-        return doc.text[tokens[token - 1].end : tokens[token].begin] in ("", " ")  # same line, next word
+        return doc.text[doc.ends[token - 1] : doc.begins[token]] in ("", " ")  # same line, next word
 
     @staticmethod
     def _in_condition(token: int, conditions: dict[int, int]) -> bool:
         return any(b <= token < e for b, e in conditions.items()) or token + 1 in conditions
 
 
-def _span(text: str, tokens: list[Token], first: int, stop: int, entry: Entry) -> Span:
-    b, e = tokens[first].begin, tokens[stop - 1].end
+def _span(text: str, begins: list[int], ends: list[int], first: int, stop: int, entry: Entry) -> Span:
+    b, e = begins[first], ends[stop - 1]
     return Span(b, e, text[b:e], entry.label, entry.category, entry.score, SOURCE)
 
 

@@ -166,15 +166,15 @@ class ClinicalTextPipeline:
         traits = self._traits.traits(doc, spans) if spans else []
         # Ids: one per distinct span in text order; a span that is both an entity and an attribute (anatomy
         # nested in a condition) keeps one Id in both places, as Comprehend Medical reports it.
-        keys = sorted({(s.begin, s.end, s.label) for s in spans})
-        ids = {key: n for n, key in enumerate(keys)}
+        span_keys = [(s.begin, s.end, s.label) for s in spans]
+        ids = {key: n for n, key in enumerate(sorted(set(span_keys)))}
         shared: dict[tuple[int, int, str], Mention] = {}
         mentions = []
-        for i, s in enumerate(spans):
-            key = (s.begin, s.end, s.label)
-            if key not in shared:
-                shared[key] = Mention(ids[key], s, _public_traits(s, traits[i]))
-            mentions.append(shared[key])
+        for s, key, span_traits in zip(spans, span_keys, traits, strict=True):
+            mention = shared.get(key)
+            if mention is None:
+                mention = shared[key] = Mention(ids[key], s, _public_traits(s, span_traits))
+            mentions.append(mention)
         entity_mentions = mentions[: len(entities)]
         attribute_mentions = mentions[len(entities) :]
         linked: set[int] = set()

@@ -149,3 +149,18 @@ def test_relative_history_is_family_not_past(detector: ContextTraits) -> None:
     [cancer] = _traits(detector, "Her mother has a history of breast cancer.", "breast cancer")
     assert TraitName.PERTAINS_TO_FAMILY in cancer
     assert TraitName.PAST_HISTORY not in cancer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PAST MEDICAL HISTORY: asthma.\n\nFAMILY HISTORY:\tMother had breast cancer. Plan: follow up at 10:30.",
+        "a:b :: Plan:: x.  Plan:  a: b:c\n  Dx:\nHx: y A&B/(c):9 d: \u00e9 Plan: x" + " " * 70 + "Social history:",
+        "no colon at all",
+        "Allergies (drug/food):none;  Meds :x",
+    ],
+)
+def test_header_search_near_colons_equals_full_scan(text: str) -> None:
+    from medauto.engines.text import context
+
+    assert [m.span() for m in context._headers(text)] == [m.span() for m in context._HEADER.finditer(text)]

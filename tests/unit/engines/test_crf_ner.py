@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from medauto.engines.text.crf_ner import MODEL_DIR, CrfNer, card, decode
+from medauto.engines.text.crf_ner import MODEL_DIR, CrfNer, card, decode, model_attributes, tokenize
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.eval_ner import DEVEL, evaluate_iob, iob_chunks
 from medauto.engines.text.types import Category
@@ -78,3 +78,31 @@ def test_ncbi_devel_slice(ner: CrfNer) -> None:
     scores = evaluate_iob(ner, DATA / DEVEL["ncbi-disease"], "ncbi-disease", limit=200)
     assert set(scores) == {"Disease", "ALL"}
     assert scores["ALL"].f1 > NCBI_SLICE_FLOOR
+
+
+def test_model_attributes_are_the_crfsuite_attribute_dictionary(ner: CrfNer) -> None:
+    known = model_attributes(ner.model_path)
+    assert known is not None
+    assert known == frozenset(ner._tagger().info().attributes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The patient developed acute renal failure after cisplatin and type 2 diabetes mellitus.",
+        "Parkinson's disease patients treated with L-dopa developed dyskinesia; no hypertension.",
+        "BP 132/84 mmHg, metformin 500 mg PO daily, Crohn\u2019s disease, naïve café 5 µg x\x00y.",
+    ],
+)
+def test_restricted_features_give_the_same_tags_and_marginals(ner: CrfNer, text: str) -> None:
+    """Leaving out the attributes the model has no weights for changes nothing crfsuite computes."""
+    words = [t.text for t in tokenize(text)]
+    tagger = ner._tagger()
+    full = ner.featurizer.sentence(words)
+    restricted = ner._features.sentence(words)
+    assert restricted == [[a for a in attrs if a in ner._features.known] for attrs in full]
+    assert sum(map(len, restricted)) < sum(map(len, full))
+    labels = tagger.tag(full)
+    marginals = [tagger.marginal(label, i) for i, label in enumerate(labels)]
+    assert tagger.tag(restricted) == labels
+    assert [tagger.marginal(label, i) for i, label in enumerate(labels)] == marginals

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from medauto.engines.text.attributes import WEAK_SOURCE, find_attributes
@@ -290,6 +292,9 @@ SAMPLES = [
     "acute on chronic, bilateral lower extremity edema, mild to moderate sharp pain, \u00d7 5 days, 1 tab twice a day",
     "inhaled, by mouth, p.o., i.v., SL, IM, topical cream, XR, every 4-6 hours as needed, q.d., qAM, in 2 weeks",
     "Hx: x2 days, Three weeks ago, Earlier today, via G-tube, half tab, .5 mg, 10 mg/kg/day, 2 lpm, 38.5\u00b0C",
+    "onetab fivemg halftabs, a half tab, one-half tablet, 5,000 units, 1,5 mg, l'aspirine 2.5mg/kg/day, Q4H, q 6 hrs",
+    "\u0130V push, \u0130buprofen 5 MG PO B\u0130D, \u212a 10 mg, severe pain, per\u017fistent, x\u00d7 3 days",
+    "Sub-acute NON-productive cough x3 wks; pressure-like pain s/p CABG, POD#3, twice-daily, every other day",
 ]
 
 
@@ -299,10 +304,31 @@ def test_token_driven_scan_equals_full_regex_scan(text: str) -> None:
 
     doc = Doc(text)
     keys = [t.text.lower() for t in doc.tokens]
-    for pattern, firsts in a._FAMILIES:
-        assert [m.span() for m in a._scan(pattern, firsts, text, doc, keys)] == [
-            m.span() for m in pattern.finditer(text)
-        ], pattern.pattern[:60]
+    masks = [a._family_mask(w) for w in doc.words]
+    for bit, (pattern, firsts) in enumerate(a._FAMILIES):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in a._scan(pattern, firsts, text, doc, keys)] == expected, pattern.pattern[:60]
+        # ... and trying only the tokens whose family mask allows the pattern finds the same.
+        assert [m.span() for m in a._matches(pattern, 1 << bit, text, doc.begins, masks)] == expected
+
+
+def test_letter_starts_bound_every_letter_initial_match() -> None:
+    from medauto.engines.text import attributes as a
+
+    assert a.letter_starts(re.compile(r"(?<!\w)(?:acute|sub-?acute|x|\u00d7)\s*\d", re.I)) == a.Starts(
+        frozenset({"acute", "sub", "subacute", "x"}), ()
+    )
+    assert a.letter_starts(re.compile(r"(?:acute|sub-?acute)(?!\w)", re.I)) == a.Starts(
+        frozenset({"sub"}), ("acute", "subacute")
+    )
+    assert a.letter_starts(re.compile(r"\d+|[a-z]+", re.I)) is None  # a class of letters: no bound
+    assert a.letter_starts(re.compile(r"q\.?\s?(?:am|pm)", re.I)) == a.Starts(frozenset({"q"}), ("qam", "qpm"))
+    for pattern, _ in a._FAMILIES:
+        starts = a.letter_starts(pattern)
+        # Every alphabetic word of the pattern source that matches on its own is allowed by the bound.
+        for word in set(re.findall(r"[a-z]+", pattern.pattern)):
+            if pattern.fullmatch(word) and starts is not None:
+                assert word in starts.words or word.startswith(starts.prefixes), word
 
 
 def test_named_conditions_keep_their_acuity_word(lexicon: LexiconRecognizer) -> None:
