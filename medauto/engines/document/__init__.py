@@ -1,0 +1,1 @@
+"""Document parsing: born-digital PDFs, scanned PDFs and images into pages, lines, words and layout elements."""
