@@ -96,6 +96,7 @@ class ResourceStore(Protocol):
         ...
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
+        """Record the (JSON-serialisable) result of the request that claimed the token."""
         ...
 
     def release_token(self, account_id: str, region: str, operation: str, token: str) -> None: ...
@@ -203,7 +204,7 @@ class InMemoryResourceStore:
             stored = self._rows.get(key)
             if stored is None or stored.revision != resource.revision:
                 raise StaleResource(f"{resource.kind}/{resource.resource_id}")
-            updated = self._copy(resource.with_changes(revision=resource.revision + 1, name=stored.name))
+            updated = self._copy(resource.with_changes(revision=resource.revision + 1))
             self._rows[key] = updated
             return self._copy(updated)
 
