@@ -22,10 +22,13 @@ from medauto.protocols.messages import HttpRequest, HttpResponse
 from medauto.protocols.sigv4 import Credential, SigV4Verifier
 from medauto.protocols.specs import Service, service_model
 from medauto.services.bda.provider import BdaProvider
+from medauto.services.bda_runtime.catalog import StoreCatalog
+from medauto.services.bda_runtime.invocations import STATUSES as BDA_STATUSES
 from medauto.services.bda_runtime.provider import BdaRuntimeProvider
 from medauto.services.comprehendmedical.provider import ComprehendMedicalProvider
 from medauto.storage.localfs import LocalFolderObjectStore
 from medauto.storage.objects import ObjectStore
+from medauto.storage.resources import InMemoryResourceStore, ResourceStore
 from medauto.storage.s3 import S3ObjectStore
 
 log = logging.getLogger("medauto")
@@ -49,6 +52,29 @@ def build_object_store(settings: Settings) -> ObjectStore:
     return LocalFolderObjectStore(settings.data_dir / "buckets")
 
 
+def build_resource_store(settings: Settings) -> ResourceStore:
+    return InMemoryResourceStore()
+
+
+class RunnerGroup:
+    """Several job runners (one per service vocabulary of statuses) started and stopped as one."""
+
+    def __init__(self, runners: list[JobRunner]) -> None:
+        self.runners = runners
+        self.worker_id = runners[0].worker_id
+
+    def start(self) -> None:
+        for runner in self.runners:
+            runner.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        for runner in self.runners:
+            runner.stop(timeout)
+
+    def wait(self) -> None:
+        self.runners[0].wait()
+
+
 def build_executor(settings: Settings) -> Executor:
     processes = settings.job_processes or os.cpu_count() or 1
     if processes <= 1:
@@ -65,8 +91,9 @@ class Components:
     gateway: Gateway
     dispatcher: Dispatcher
     jobs: JobStore
-    runner: JobRunner
+    runner: RunnerGroup
     executor: Executor
+    resources: ResourceStore
 
 
 def build_components(settings: Settings) -> Components:
@@ -74,21 +101,29 @@ def build_components(settings: Settings) -> Components:
     objects = build_object_store(settings)
     cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())
     executor = build_executor(settings)
-    runner = JobRunner(
-        jobs,
-        cm.batch_handlers(executor),
-        threads=max(1, settings.job_threads),
-        stale_after=timedelta(seconds=settings.job_stale_seconds),
+    resources = build_resource_store(settings)
+    bda_runtime = BdaRuntimeProvider(jobs, objects, StoreCatalog(resources), resources)
+    stale_after = timedelta(seconds=settings.job_stale_seconds)
+    threads = max(1, settings.job_threads)
+    runner = RunnerGroup(
+        [
+            JobRunner(jobs, cm.batch_handlers(executor), threads=threads, stale_after=stale_after),
+            JobRunner(
+                jobs, bda_runtime.batch_handlers(), statuses=BDA_STATUSES, threads=threads, stale_after=stale_after
+            ),
+        ]
     )
-    gateway, dispatcher = build_gateway(settings, cm)
-    return Components(gateway, dispatcher, jobs, runner, executor)
+    gateway, dispatcher = build_gateway(settings, cm, bda_runtime)
+    return Components(gateway, dispatcher, jobs, runner, executor, resources)
 
 
-def build_gateway(settings: Settings, cm: ComprehendMedicalProvider) -> tuple[Gateway, Dispatcher]:
+def build_gateway(
+    settings: Settings, cm: ComprehendMedicalProvider, bda_runtime: BdaRuntimeProvider
+) -> tuple[Gateway, Dispatcher]:
     dispatcher = Dispatcher(
         {
             Service.COMPREHEND_MEDICAL: cm,
-            Service.BDA_RUNTIME: BdaRuntimeProvider(),
+            Service.BDA_RUNTIME: bda_runtime,
             Service.BDA: BdaProvider(),
         }
     )
@@ -131,6 +166,7 @@ def build_app(settings: Settings) -> AsgiApp:
         parts.runner.stop()
         parts.executor.close()
         parts.jobs.close()
+        parts.resources.close()
 
     return AsgiApp(
         gateway.handle,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from medauto.protocols.errors import ServiceError
+from medauto.services.bda.lookup import find_blueprint, find_project
+from medauto.storage.resources import ResourceStore
 
 # BDA's service-owned default project: accepted in every account, configured with the documented defaults.
 PUBLIC_DEFAULT = "public-default"
@@ -70,3 +72,18 @@ def snapshot(catalog: Catalog, account_id: str, params: dict[str, Any]) -> dict[
             raise _invalid(f"The blueprint {ref['blueprintArn']} was not found.")
         blueprints.append(found)
     return {"project": project, "blueprints": blueprints}
+
+
+class StoreCatalog:
+    """The control plane's resource store, read through the same views its Get operations answer with."""
+
+    def __init__(self, store: ResourceStore) -> None:
+        self._store = store
+
+    def find_project(self, account_id: str, project_arn: str, stage: str | None) -> dict[str, Any] | None:
+        return find_project(self._store, account_id, project_arn, stage)
+
+    def find_blueprint(
+        self, account_id: str, blueprint_arn: str, version: str | None, stage: str | None
+    ) -> dict[str, Any] | None:
+        return find_blueprint(self._store, account_id, blueprint_arn, version, stage)

@@ -18,7 +18,7 @@ from medauto.jobs.runner import JobControl, Outcome, Statuses
 from medauto.services.bda_runtime.document_output import AssetInfo
 from medauto.services.bda_runtime.layout import S3Location, write_results
 from medauto.services.bda_runtime.processing import AssetError, AssetResult
-from medauto.storage.objects import NoSuchBucket, NoSuchKey, ObjectStore, StorageError
+from medauto.storage.objects import InvalidName, NoSuchBucket, NoSuchKey, ObjectStore, StorageError
 
 log = logging.getLogger("medauto.bda")
 
@@ -64,7 +64,7 @@ def run_invocation(objects: ObjectStore, process: Processor) -> Callable[[JobRec
         kms = (params.get("encryptionConfiguration") or {}).get("kmsKeyId")
         try:
             data = objects.get(source.bucket, source.key)
-        except (NoSuchKey, NoSuchBucket):
+        except (NoSuchKey, NoSuchBucket, InvalidName):
             return _client_error(f"The input object {source.uri} does not exist or is not accessible.")
         control.heartbeat({"stage": "processing"})
         try:
@@ -74,7 +74,7 @@ def run_invocation(objects: ObjectStore, process: Processor) -> Callable[[JobRec
         control.heartbeat({"stage": "writing"})
         try:
             index = write_results(objects, output, record.job_id, source, result, kms)
-        except NoSuchBucket:
+        except (NoSuchBucket, InvalidName):
             return _client_error(f"The output location {output.uri} does not exist or is not accessible.")
         except StorageError as exc:
             log.exception("writing results of %s failed", record.job_id)
