@@ -152,20 +152,30 @@ class PostgresJobStore:
         return JobRecord(**row) if row is not None else None
 
     def claim(
-        self, kinds: Iterable[str], worker: str, waiting: str, running: str, stale_after: timedelta, at: datetime
+        self,
+        kinds: Iterable[str],
+        worker: str,
+        waiting: str,
+        running: str,
+        stale_after: timedelta,
+        at: datetime,
+        stopping: str | None = None,
     ) -> JobRecord | None:
+        stopping = stopping or running
         row = (
             self._conn()
             .execute(
                 """
-            UPDATE medauto_jobs SET status=%s, worker=%s, heartbeat=%s, attempts=attempts+1
+            UPDATE medauto_jobs SET status = CASE WHEN status=%s THEN status ELSE %s END,
+                worker=%s, heartbeat=%s, attempts=attempts+1
             WHERE job_id = (
                 SELECT job_id FROM medauto_jobs
-                WHERE kind = ANY(%s) AND (status=%s OR (status=%s AND (heartbeat IS NULL OR heartbeat<%s)))
+                WHERE kind = ANY(%s)
+                  AND (status=%s OR (status IN (%s, %s) AND (heartbeat IS NULL OR heartbeat<%s)))
                 ORDER BY submit_time, job_id LIMIT 1 FOR UPDATE SKIP LOCKED)
             RETURNING *
             """,
-                (running, worker, at, list(kinds), waiting, running, at - stale_after),
+                (stopping, running, worker, at, list(kinds), waiting, running, stopping, at - stale_after),
             )
             .fetchone()
         )

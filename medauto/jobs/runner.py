@@ -37,6 +37,7 @@ class Statuses:
     waiting: str = "SUBMITTED"
     running: str = "IN_PROGRESS"
     stop_requested: str = "STOP_REQUESTED"
+    stopped: str = "STOPPED"
     failed: str = "FAILED"
 
 
@@ -89,17 +90,35 @@ class JobRunner:
         """Claim and run one job; False when none was waiting."""
         statuses = self._statuses
         record = self._store.claim(
-            self._handlers, self.worker_id, statuses.waiting, statuses.running, self._stale_after, datetime.now(UTC)
+            self._handlers,
+            self.worker_id,
+            statuses.waiting,
+            statuses.running,
+            self._stale_after,
+            datetime.now(UTC),
+            stopping=statuses.stop_requested,
         )
         if record is None:
             return False
         control = JobControl(self._store, record, self.worker_id, statuses)
-        log.info("job %s (%s) started by %s, attempt %d", record.job_id, record.kind, self.worker_id, record.attempts)
+        # A job asked to stop whose worker died is taken over too: its handler sees the stop request at once and
+        # only writes the final manifests, and the job ends stopped rather than hanging in STOP_REQUESTED.
+        winding_up = record.status == statuses.stop_requested
+        log.info(
+            "job %s (%s) %s by %s, attempt %d",
+            record.job_id,
+            record.kind,
+            "wound up" if winding_up else "started",
+            self.worker_id,
+            record.attempts,
+        )
         try:
             outcome = self._handlers[record.kind](record, control)
         except Exception as exc:  # a handler bug must not kill the worker, nor leave the job running forever
             log.exception("job %s failed", record.job_id)
             outcome = Outcome(statuses.failed, f"Internal error while processing the job: {type(exc).__name__}")
+        if winding_up and outcome.status != statuses.failed:
+            outcome = Outcome(statuses.stopped, outcome.message, outcome.result)
         if control.lost:
             log.warning("job %s was taken over by another worker; dropping this worker's outcome", record.job_id)
             return True

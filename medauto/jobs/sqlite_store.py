@@ -180,24 +180,33 @@ class SqliteJobStore:
         return _from_row(row) if row is not None else None
 
     def claim(
-        self, kinds: Iterable[str], worker: str, waiting: str, running: str, stale_after: timedelta, at: datetime
+        self,
+        kinds: Iterable[str],
+        worker: str,
+        waiting: str,
+        running: str,
+        stale_after: timedelta,
+        at: datetime,
+        stopping: str | None = None,
     ) -> JobRecord | None:
         wanted = list(kinds)
         marks = ", ".join("?" * len(wanted))
+        stopping = stopping or running
         conn = self._connect()
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
-                f"SELECT * FROM jobs WHERE kind IN ({marks}) AND (status=? OR (status=? AND "
+                f"SELECT * FROM jobs WHERE kind IN ({marks}) AND (status=? OR (status IN (?, ?) AND "
                 "(heartbeat IS NULL OR heartbeat<?))) ORDER BY submit_time, job_id LIMIT 1",
-                [*wanted, waiting, running, _stamp(at - stale_after)],
+                [*wanted, waiting, running, stopping, _stamp(at - stale_after)],
             ).fetchone()
             if row is None:
                 conn.execute("COMMIT")
                 return None
             conn.execute(
-                "UPDATE jobs SET status=?, worker=?, heartbeat=?, attempts=attempts+1 WHERE job_id=?",
-                (running, worker, _stamp(at), row["job_id"]),
+                "UPDATE jobs SET status=CASE WHEN status=? THEN status ELSE ? END, worker=?, heartbeat=?, "
+                "attempts=attempts+1 WHERE job_id=?",
+                (stopping, running, worker, _stamp(at), row["job_id"]),
             )
             claimed = conn.execute("SELECT * FROM jobs WHERE job_id=?", (row["job_id"],)).fetchone()
             conn.execute("COMMIT")

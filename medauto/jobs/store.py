@@ -38,10 +38,18 @@ class JobStore(Protocol):
         ...
 
     def claim(
-        self, kinds: Iterable[str], worker: str, waiting: str, running: str, stale_after: timedelta, at: datetime
+        self,
+        kinds: Iterable[str],
+        worker: str,
+        waiting: str,
+        running: str,
+        stale_after: timedelta,
+        at: datetime,
+        stopping: str | None = None,
     ) -> JobRecord | None:
-        """Atomically take the oldest job of ``kinds`` that is ``waiting``, or ``running`` with a heartbeat older
-        than ``stale_after`` (its worker died), mark it ``running`` by ``worker`` and return it."""
+        """Atomically take the oldest job of ``kinds`` that is ``waiting``, or ``running`` (or ``stopping``) with a
+        heartbeat older than ``stale_after`` (its worker died), give it to ``worker`` and return it. A waiting or
+        running job becomes ``running``; a stopping one keeps its status, so its new worker only winds it up."""
         ...
 
     def heartbeat(self, job_id: str, worker: str, at: datetime, progress: dict[str, Any] | None = None) -> bool:
@@ -123,9 +131,17 @@ class InMemoryJobStore:
             return updated
 
     def claim(
-        self, kinds: Iterable[str], worker: str, waiting: str, running: str, stale_after: timedelta, at: datetime
+        self,
+        kinds: Iterable[str],
+        worker: str,
+        waiting: str,
+        running: str,
+        stale_after: timedelta,
+        at: datetime,
+        stopping: str | None = None,
     ) -> JobRecord | None:
         wanted = set(kinds)
+        taken_over = {running, stopping or running}
         with self._lock:
             candidates = [
                 r
@@ -133,13 +149,14 @@ class InMemoryJobStore:
                 if r.kind in wanted
                 and (
                     r.status == waiting
-                    or (r.status == running and (r.heartbeat is None or at - r.heartbeat > stale_after))
+                    or (r.status in taken_over and (r.heartbeat is None or at - r.heartbeat > stale_after))
                 )
             ]
             if not candidates:
                 return None
             chosen = min(candidates, key=lambda r: (r.submit_time, r.job_id))
-            updated = chosen.with_changes(status=running, worker=worker, heartbeat=at, attempts=chosen.attempts + 1)
+            status = chosen.status if chosen.status == stopping else running
+            updated = chosen.with_changes(status=status, worker=worker, heartbeat=at, attempts=chosen.attempts + 1)
             self._jobs[chosen.job_id] = updated
             return updated
 

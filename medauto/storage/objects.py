@@ -74,8 +74,12 @@ class ObjectStore(Protocol):
         *,
         kms_key_id: str | None = None,
         content_type: str = "application/octet-stream",
+        encryption_context: dict[str, str] | None = None,
     ) -> None:
-        """Write the whole object at once: readers see the old object or the new one, never a part."""
+        """Write the whole object at once: readers see the old object or the new one, never a part.
+
+        ``kms_key_id`` asks for encryption at rest; ``encryption_context`` (e.g. the job id) is bound to the
+        ciphertext where the back end encrypts itself (local folders with a keyring)."""
         ...
 
     def exists(self, bucket: str, key: str) -> bool: ...
@@ -120,6 +124,7 @@ class InMemoryObjectStore:
         *,
         kms_key_id: str | None = None,
         content_type: str = "application/octet-stream",
+        encryption_context: dict[str, str] | None = None,
     ) -> None:
         check_key(key)
         with self._lock:

@@ -84,11 +84,13 @@ class S3ObjectStore:
         *,
         kms_key_id: str | None = None,
         content_type: str = "application/octet-stream",
+        encryption_context: dict[str, str] | None = None,
     ) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         check_key(key)
         extra: dict[str, str] = {}
+        # The encryption context is not sent: S3-compatible servers differ in whether they accept one.
         if kms_key_id:
             extra = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id}
         try:

@@ -1,62 +1,93 @@
 """Runs one Comprehend Medical batch job: every object under the input prefix -> one ``.out`` -> manifests.
 
 Resumable: an input whose ``.out`` already exists (written by an earlier, interrupted run) counts as done and
-is not analysed again; outputs are written whole (atomic puts), so a killed worker leaves no partial file.
+is not analysed again; outputs are written whole (atomic puts), so a killed worker leaves no partial file. The
+existing outputs are found with one listing of the output folder, not one request per input.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from medauto.jobs.executors import Executor
 from medauto.jobs.models import CmJobStatus, JobRecord
 from medauto.jobs.runner import JobControl, Outcome
 from medauto.services.comprehendmedical.analyzers import analyze
-from medauto.services.comprehendmedical.jobs import BY_KIND, FILE_LIMIT_BYTES, output_folder, output_key
-from medauto.storage.objects import NoSuchBucket, ObjectStore, StorageError
+from medauto.services.comprehendmedical.jobs import (
+    BY_KIND,
+    FILE_LIMIT_BYTES,
+    JOB_FOLDER,
+    output_base,
+    output_folder,
+    output_key,
+)
+from medauto.storage.objects import NoSuchBucket, ObjectInfo, ObjectStore, StorageError
+
+STOPPED_REASON = "The job was stopped before this file was processed."
 
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
+def s3_uri(bucket: str, key: str) -> str:
+    return f"s3://{bucket}/{key}"
+
+
 class BatchJobHandler:
-    def __init__(self, objects: ObjectStore, executor: Executor, profile: str, data_dir: str, chunk: int = 32) -> None:
+    def __init__(
+        self,
+        objects: ObjectStore,
+        executor: Executor,
+        profile: str,
+        data_dir: str,
+        chunk: int = 32,
+        locate: Callable[[str, str], str] = s3_uri,
+    ) -> None:
         self._objects = objects
         self._data_dir = data_dir
         self._executor = executor  # maps analyzers.analyze over texts, in other processes by default
         self._profile = profile
         self._chunk = chunk
+        self._locate = locate  # how manifests name an object (s3:// URIs; plain paths for local runs)
 
     def __call__(self, record: JobRecord, control: JobControl) -> Outcome:
         started = time.monotonic()
         family = BY_KIND[record.kind]
         source = record.request["InputDataConfig"]
-        target = record.request["OutputDataConfig"]
         in_bucket, in_prefix = source["S3Bucket"], source.get("S3Key", "") or ""
-        out_bucket = target["S3Bucket"]
+        out_bucket = record.request["OutputDataConfig"]["S3Bucket"]
         folder = output_folder(family, record)
         kms = record.request.get("KMSKey")
+        context = {"JobId": record.job_id}
         try:
-            inputs = [
-                o for o in self._objects.list(in_bucket, in_prefix)
-                # Never read our own outputs back when they live under the input prefix.
-                if not o.key.endswith("/") and not (in_bucket == out_bucket and o.key.startswith(folder))
-            ]  # fmt: skip
+            inputs = self._list_inputs(record, in_bucket, in_prefix, out_bucket)
         except NoSuchBucket:
             return Outcome(CmJobStatus.FAILED, f"The input bucket {in_bucket} does not exist or is not accessible.")
         except StorageError as exc:
             return Outcome(CmJobStatus.FAILED, f"Unable to list the input data: {exc}")
         if not inputs:
             return Outcome(CmJobStatus.FAILED, f"No input files found under s3://{in_bucket}/{in_prefix}.")
+        done = self._existing_outputs(out_bucket, folder)
 
         success: list[dict[str, Any]] = []
         unprocessed: list[dict[str, str]] = []
         pending: list[tuple[str, dict[str, Any], str]] = []  # (output key, success entry, text)
         metered = 0
-        stopped = False
+        stopped_at: int | None = None
+
+        def report() -> None:
+            control.heartbeat(
+                {
+                    "processed": len(success) + len(unprocessed),
+                    "total": len(inputs),
+                    "success": len(success),
+                    "unprocessed": len(unprocessed),
+                }
+            )
 
         def flush() -> None:
             nonlocal metered
@@ -64,25 +95,29 @@ class BatchJobHandler:
                 analyze, [(family.name, self._profile, self._data_dir, text) for _, _, text in pending]
             )
             for (out_key, entry, text), result in zip(pending, results, strict=True):
-                self._objects.put(out_bucket, out_key, _json(result), kms_key_id=kms, content_type="application/json")
+                self._objects.put(
+                    out_bucket,
+                    out_key,
+                    _json(result),
+                    kms_key_id=kms,
+                    content_type="application/json",
+                    encryption_context=context,
+                )
                 metered += len(text)
                 success.append(entry)
             pending.clear()
-            control.heartbeat({"processed": len(success) + len(unprocessed), "total": len(inputs)})
+            report()
 
-        for obj in inputs:
+        report()
+        for index, obj in enumerate(inputs):
             if len(pending) >= self._chunk:
                 flush()
             if not pending and control.stop_requested():  # checked between chunks of files
-                stopped = True
+                stopped_at = index
                 break
             out_key = output_key(folder, in_prefix, obj.key)
-            entry = {
-                "Input": f"s3://{in_bucket}/{obj.key}",
-                "Output": f"s3://{out_bucket}/{out_key}",
-                "InputSize": obj.size,
-            }
-            if self._objects.exists(out_bucket, out_key):
+            entry = self._entry(in_bucket, obj, out_bucket, out_key)
+            if out_key in done:
                 success.append(entry)  # written by an earlier attempt of this job
                 continue
             text, reason = self._read(in_bucket, obj.key, obj.size, family.text_limit)
@@ -90,11 +125,19 @@ class BatchJobHandler:
                 unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
                 continue
             pending.append((out_key, entry, text))
-        if pending and not stopped:
+        if pending and stopped_at is None:
             flush()
+        if stopped_at is not None:  # what an earlier attempt finished still counts; the rest is listed as skipped
+            for obj in inputs[stopped_at:]:
+                out_key = output_key(folder, in_prefix, obj.key)
+                if out_key in done:
+                    success.append(self._entry(in_bucket, obj, out_bucket, out_key))
+                else:
+                    unprocessed.append({"Input": self._locate(in_bucket, obj.key), "Reason": STOPPED_REASON})
+            report()
 
         status = (
-            CmJobStatus.STOPPED if stopped
+            CmJobStatus.STOPPED if stopped_at is not None
             else CmJobStatus.FAILED if not success
             else CmJobStatus.PARTIAL_SUCCESS if unprocessed
             else CmJobStatus.COMPLETED
@@ -106,6 +149,30 @@ class BatchJobHandler:
         elif status is CmJobStatus.FAILED:
             message = f"None of the {len(inputs)} input files could be processed; see {folder}unprocessed."
         return Outcome(status, message, {"success": len(success), "unprocessed": len(unprocessed)})
+
+    def _list_inputs(self, record: JobRecord, in_bucket: str, in_prefix: str, out_bucket: str) -> list[ObjectInfo]:
+        """Input objects, leaving out folder markers and any job's output folder under the output prefix."""
+        base = output_base(record)
+        own_outputs = in_bucket == out_bucket
+
+        def is_output(key: str) -> bool:
+            return own_outputs and key.startswith(base) and JOB_FOLDER.match(key, len(base)) is not None
+
+        return [o for o in self._objects.list(in_bucket, in_prefix) if not o.key.endswith("/") and not is_output(o.key)]
+
+    def _entry(self, in_bucket: str, obj: ObjectInfo, out_bucket: str, out_key: str) -> dict[str, Any]:
+        """A ``success`` manifest entry."""
+        return {
+            "Input": self._locate(in_bucket, obj.key),
+            "Output": self._locate(out_bucket, out_key),
+            "InputSize": obj.size,
+        }
+
+    def _existing_outputs(self, bucket: str, folder: str) -> set[str]:
+        try:
+            return {o.key for o in self._objects.list(bucket, folder) if o.key.endswith(".out")}
+        except StorageError:  # no output bucket folder yet: nothing was written
+            return set()
 
     def _read(self, bucket: str, key: str, size: int, limit: int) -> tuple[str, str | None]:
         """The file's text, or the reason it cannot be processed."""
@@ -157,14 +224,22 @@ class BatchJobHandler:
             "UnprocessedFilesCount": len(unprocessed),
             "SuccessFilesCount": len(success),
             "TotalDurationSeconds": round(time.monotonic() - started),
-            "SuccessfulFilesListLocation": f"s3://{out_bucket}/{folder}success",
-            "UnprocessedFilesListLocation": f"s3://{out_bucket}/{folder}unprocessed",
+            "SuccessfulFilesListLocation": self._locate(out_bucket, f"{folder}success"),
+            "UnprocessedFilesListLocation": self._locate(out_bucket, f"{folder}unprocessed"),
         }
-        self._objects.put(out_bucket, f"{folder}success", _json({"Files": success}), kms_key_id=kms)
+
         # "Files" lists input paths as the service does; "Reasons" says why each was skipped.
         skipped = {
             "Files": [u["Input"] for u in unprocessed],
             "Reasons": {u["Input"]: u["Reason"] for u in unprocessed},
         }
-        self._objects.put(out_bucket, f"{folder}unprocessed", _json(skipped), kms_key_id=kms)
-        self._objects.put(out_bucket, f"{folder}Manifest", _json({"Summary": summary}), kms_key_id=kms)
+        files = (("success", {"Files": success}), ("unprocessed", skipped), ("Manifest", {"Summary": summary}))
+        for name, content in files:
+            self._objects.put(
+                out_bucket,
+                f"{folder}{name}",
+                _json(content),
+                kms_key_id=kms,
+                content_type="application/json",
+                encryption_context={"JobId": record.job_id},
+            )

@@ -7,6 +7,7 @@ Layout (as the service writes it): ``<OutputS3Key>/<AccountId>-<JobType>-<JobId>
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,12 +102,19 @@ def new_record(family: JobFamily, account_id: str, region: str, params: dict[str
     )
 
 
+# The name of any job's output folder, so a job never reads the outputs of earlier jobs as its input.
+JOB_FOLDER = re.compile(r"[0-9]{12}-[A-Za-z0-9]+-[0-9a-f]{32}/")
+
+
+def output_base(record: JobRecord) -> str:
+    """The OutputDataConfig key prefix, ending in ``/`` unless empty."""
+    base: str = record.request["OutputDataConfig"].get("S3Key", "") or ""
+    return base if not base or base.endswith("/") else base + "/"
+
+
 def output_folder(family: JobFamily, record: JobRecord) -> str:
     """The key prefix of a job's outputs: ``<OutputS3Key>/<AccountId>-<JobType>-<JobId>/``."""
-    base = record.request["OutputDataConfig"].get("S3Key", "") or ""
-    if base and not base.endswith("/"):
-        base += "/"
-    return f"{base}{record.account_id}-{family.folder_type}-{record.job_id}/"
+    return f"{output_base(record)}{record.account_id}-{family.folder_type}-{record.job_id}/"
 
 
 def output_key(folder: str, input_prefix: str, input_key: str) -> str:

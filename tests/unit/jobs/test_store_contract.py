@@ -143,6 +143,26 @@ def test_claim_oldest_once_and_reclaim_stale(store: JobStore) -> None:
     assert refreshed is not None and refreshed.progress == {"done": 3}
 
 
+def test_stale_stop_requested_job_is_taken_over_and_keeps_its_status(store: JobStore) -> None:
+    record, _ = store.create(job(1))
+    stale = timedelta(seconds=30)
+    assert store.claim([KIND], "w1", "SUBMITTED", "IN_PROGRESS", stale, T0, stopping="STOP_REQUESTED") is not None
+    assert store.transition(record.job_id, ["IN_PROGRESS"], status="STOP_REQUESTED") is not None
+    later = T0 + timedelta(seconds=45)
+    # Without ``stopping`` (and while the worker still beats) a stopping job is nobody else's.
+    assert store.claim([KIND], "w2", "SUBMITTED", "IN_PROGRESS", stale, later) is None
+    assert store.heartbeat(record.job_id, "w1", T0 + timedelta(seconds=20))
+    assert store.claim([KIND], "w2", "SUBMITTED", "IN_PROGRESS", stale, later, stopping="STOP_REQUESTED") is None
+    # w1 died: after the stale window w2 takes the job to wind it up; it is still STOP_REQUESTED, not running.
+    dead = T0 + timedelta(seconds=60)
+    taken = store.claim([KIND], "w2", "SUBMITTED", "IN_PROGRESS", stale, dead, stopping="STOP_REQUESTED")
+    assert taken is not None
+    assert (taken.job_id, taken.status, taken.worker, taken.attempts) == (record.job_id, "STOP_REQUESTED", "w2", 2)
+    assert not store.heartbeat(record.job_id, "w1", dead)
+    assert store.claim([KIND], "w3", "SUBMITTED", "IN_PROGRESS", stale, dead, stopping="STOP_REQUESTED") is None
+    assert store.get(record.account_id, KIND, record.job_id) == taken
+
+
 def test_concurrent_claims_never_share_a_job(store: JobStore) -> None:
     for n in range(40):
         store.create(job(n))
