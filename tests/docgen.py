@@ -1,0 +1,43 @@
+"""Documents made inside the tests: a born-digital PDF (fpdf2) and a rendered receipt image (Pillow)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+LAB_ROWS = (("Test", "Result", "Unit"), ("Hemoglobin", "13.5", "g/dL"), ("Glucose", "98", "mg/dL"))
+
+
+def lab_report_pdf(pages: int = 1) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for page in range(pages):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 22)
+        pdf.cell(0, 14, "Laboratory Report" if page == 0 else f"Laboratory Report, page {page + 1}", new_x="LMARGIN",
+                 new_y="NEXT")
+        pdf.set_font("Helvetica", "", 11)
+        pdf.multi_cell(0, 6, "Patient: Maria Lopez. Collected on 2024-03-05 at Riverside Clinic. "
+                             "The results below were reviewed by the attending physician.")
+        pdf.ln(4)
+        with pdf.table() as table:
+            for row in LAB_ROWS:
+                cells = table.row()
+                for cell in row:
+                    cells.cell(cell)
+    return bytes(pdf.output())
+
+
+def receipt_png(lines: tuple[str, ...] = ("ROUKEA CAFE", "12 JALAN MERDEKA", "TOTAL 12.50")) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    font = ImageFont.truetype(str(font_path), 36) if font_path.exists() else ImageFont.load_default(36)
+    image = Image.new("RGB", (720, 120 + 70 * len(lines)), "white")
+    draw = ImageDraw.Draw(image)
+    for n, text in enumerate(lines):
+        draw.text((40, 50 + 70 * n), text, fill="black", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

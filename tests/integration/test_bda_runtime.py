@@ -1,0 +1,136 @@
+"""BDA runtime end to end through boto3: real documents parsed by the real engine, sync and async."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import Server
+from tests.docgen import lab_report_pdf, receipt_png
+
+pytestmark = pytest.mark.integration
+ACCOUNT = "123456789012"
+PROFILE = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-profile/us.data-automation-v1"
+
+
+@pytest.fixture(scope="module")
+def runtime(server: Server) -> Any:
+    return server.client("bedrock-data-automation-runtime", read_timeout=300)
+
+
+def put(server: Server, bucket: str, key: str, data: bytes) -> None:
+    path = server.data_dir / "buckets" / bucket / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def read_json(server: Server, uri: str) -> Any:
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    return json.loads((server.data_dir / "buckets" / bucket / key).read_text())
+
+
+def wait_status(runtime: Any, arn: str, timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status: dict[str, Any] = runtime.get_data_automation_status(invocationArn=arn)
+        if status["status"] in ("Success", "ClientError", "ServiceError"):
+            return status
+        time.sleep(0.3)
+    raise AssertionError(f"invocation {arn} did not finish")
+
+
+def test_sync_pdf_gives_elements_pages_and_a_table(runtime: Any) -> None:
+    response = runtime.invoke_data_automation(
+        inputConfiguration={"bytes": lab_report_pdf()}, dataAutomationProfileArn=PROFILE
+    )
+    assert response["semanticModality"] == "DOCUMENT"
+    [segment] = response["outputSegments"]
+    standard = json.loads(segment["standardOutput"])
+    assert standard["metadata"]["file_type"] == "PDF" and standard["metadata"]["number_of_pages"] == 1
+    elements = standard["elements"]
+    titles = [e for e in elements if e.get("sub_type") == "TITLE"]
+    assert titles and titles[0]["representation"]["markdown"] == "# Laboratory Report"
+    [table] = [e for e in elements if e["type"] == "TABLE"]
+    assert "| Hemoglobin | 13.5 | g/dL |" in table["representation"]["markdown"]
+    assert standard["document"]["statistics"]["table_count"] == 1
+    assert "Maria Lopez" in standard["pages"][0]["representation"]["markdown"]
+
+
+def test_sync_png_is_an_image_with_detected_text(runtime: Any) -> None:
+    response = runtime.invoke_data_automation(
+        inputConfiguration={"bytes": receipt_png()}, dataAutomationProfileArn=PROFILE
+    )
+    assert response["semanticModality"] == "IMAGE"
+    standard = json.loads(response["outputSegments"][0]["standardOutput"])
+    lines = [line["text"] for line in standard["image"]["text_lines"]]
+    assert any("TOTAL" in line and "12.50" in line for line in lines), lines
+    box = standard["image"]["text_lines"][0]["locations"][0]["bounding_box"]
+    assert 0 <= box["left"] <= 1 and 0 < box["width"] <= 1
+    assert standard["statistics"]["line_count"] == len(lines)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"bytes": b"plain text is not a document"}, "Unsupported file format"),
+        ({"bytes": b"%PDF-1.7\nbroken"}, "PDF"),
+        ({"s3Uri": "s3://no-such-bucket-here/x.pdf"}, "does not exist"),
+    ],
+)
+def test_sync_bad_input_is_a_validation_error(runtime: Any, config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        runtime.invoke_data_automation(inputConfiguration=config, dataAutomationProfileArn=PROFILE)
+    error = caught.value.response
+    assert error["Error"]["Code"] == "ValidationException"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert message in error["Error"]["Message"]
+
+
+def test_sync_unknown_project_is_a_validation_error(runtime: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        runtime.invoke_data_automation(
+            inputConfiguration={"bytes": lab_report_pdf()},
+            dataAutomationProfileArn=PROFILE,
+            dataAutomationConfiguration={
+                "dataAutomationProjectArn": f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-project/0a1b2c3d4e5f"
+            },
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_async_invocation_writes_the_bda_layout(server: Server, runtime: Any) -> None:
+    put(server, "bda-in", "reports/lab.pdf", lab_report_pdf(2))
+    (server.data_dir / "buckets" / "bda-out").mkdir(parents=True, exist_ok=True)
+    arn = runtime.invoke_data_automation_async(
+        inputConfiguration={"s3Uri": "s3://bda-in/reports/lab.pdf"},
+        outputConfiguration={"s3Uri": "s3://bda-out/runs"},
+        dataAutomationProfileArn=PROFILE,
+        tags=[{"key": "team", "value": "lab"}],
+    )["invocationArn"]
+    job_id = arn.rsplit("/", 1)[1]
+    status = wait_status(runtime, arn)
+    assert status["status"] == "Success", status
+    assert status["outputConfiguration"]["s3Uri"] == f"s3://bda-out/runs/{job_id}/job_metadata.json"
+    index = read_json(server, status["outputConfiguration"]["s3Uri"])
+    assert index["job_id"] == job_id and index["semantic_modality"] == "DOCUMENT"
+    [segment] = index["output_metadata"][0]["segment_metadata"]
+    result = read_json(server, segment["standard_output_path"])
+    assert result["metadata"]["number_of_pages"] == 2 and result["metadata"]["s3_key"] == "reports/lab.pdf"
+    assert runtime.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "team", "value": "lab"}]
+
+
+def test_async_corrupt_input_ends_in_client_error_with_nothing_written(server: Server, runtime: Any) -> None:
+    put(server, "bda-in", "bad/broken.pdf", b"%PDF-1.7\nnot really")
+    (server.data_dir / "buckets" / "bda-out").mkdir(parents=True, exist_ok=True)
+    arn = runtime.invoke_data_automation_async(
+        inputConfiguration={"s3Uri": "s3://bda-in/bad/broken.pdf"},
+        outputConfiguration={"s3Uri": "s3://bda-out/bad-runs"},
+        dataAutomationProfileArn=PROFILE,
+    )["invocationArn"]
+    status = wait_status(runtime, arn)
+    assert status["status"] == "ClientError" and status["errorMessage"]
+    assert not (server.data_dir / "buckets" / "bda-out" / "bad-runs").exists()
