@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from medauto.engines.vocab.store import ImportReport, Meter, Progress, ReleaseSource, StoreWriter, VocabImportError
+from medauto.engines.vocab.store import (
+    ImportReport,
+    Meter,
+    Progress,
+    Release,
+    ReleaseSource,
+    StoreWriter,
+    VocabImportError,
+    commit_release,
+)
 
 # RXNCONSO.RRF columns (the line ends with a '|', so a split yields one empty field more).
 RXCUI, LAT, RXAUI, SAB, TTY, STR, SUPPRESS = 0, 1, 7, 11, 12, 14, 16
@@ -101,27 +109,5 @@ def import_rxnorm(
                 WHERE pick = 1"""
         )
         version_label, version_date, found_edition = detected or (version or "", "", "")
-        meta = {
-            "kind": "rxnorm",
-            "source": "RxNorm",
-            "version": version or version_label,
-            "version_date": version_date,
-            "edition": edition or found_edition,
-            "language": "en",
-            "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "release": source_path.name,
-        }
-        concepts, terms = writer.commit(meta, source.records)
-    return ImportReport(
-        "rxnorm",
-        target,
-        source_path,
-        meta["version"],
-        meta["version_date"],
-        meta["edition"],
-        "en",
-        concepts,
-        terms,
-        tuple(source.records),
-        round(time.monotonic() - started, 3),
-    )
+        release = Release("rxnorm", "RxNorm", version or version_label, version_date, edition or found_edition)
+        return commit_release(writer, release, source, source_path, target, started)

@@ -12,10 +12,18 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from medauto.engines.vocab.store import ImportReport, Meter, Progress, ReleaseSource, StoreWriter, VocabImportError
+from medauto.engines.vocab.store import (
+    ImportReport,
+    Meter,
+    Progress,
+    Release,
+    ReleaseSource,
+    StoreWriter,
+    VocabImportError,
+    commit_release,
+)
 
 FSN = "900000000000003001"
 SYNONYM = "900000000000013009"
@@ -191,27 +199,5 @@ def import_snomed(
         _read_languages(source, files[2], meter, writer)
         meter.finish()
         _finish(writer)
-        meta = {
-            "kind": "snomedct",
-            "source": "SNOMED CT",
-            "version": version or version_date,
-            "version_date": version_date,
-            "edition": edition or found_edition,
-            "language": "en",
-            "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "release": source_path.name,
-        }
-        n_concepts, n_terms = writer.commit(meta, source.records)
-    return ImportReport(
-        "snomedct",
-        target,
-        source_path,
-        meta["version"],
-        version_date,
-        meta["edition"],
-        "en",
-        n_concepts,
-        n_terms,
-        tuple(source.records),
-        round(time.monotonic() - started, 3),
-    )
+        release = Release("snomedct", "SNOMED CT", version or version_date, version_date, edition or found_edition)
+        return commit_release(writer, release, source, source_path, target, started)

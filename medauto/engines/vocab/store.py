@@ -25,10 +25,12 @@ import os
 import secrets
 import shutil
 import sqlite3
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -235,6 +237,47 @@ class StoreWriter:
             self.conn.close()
         self.tmp.unlink(missing_ok=True)
         self._done = True
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What one imported release is, as recorded in the store's metadata and reported to the user."""
+
+    kind: str  # "rxnorm" | "snomedct"
+    source: str  # display name, e.g. "RxNorm"
+    version: str
+    version_date: str
+    edition: str
+
+
+def commit_release(
+    writer: StoreWriter, release: Release, source: ReleaseSource, source_path: Path, target: Path, started: float
+) -> ImportReport:
+    """Record the release's metadata, atomically publish the store, and report what was imported."""
+    meta = {
+        "kind": release.kind,
+        "source": release.source,
+        "version": release.version,
+        "version_date": release.version_date,
+        "edition": release.edition,
+        "language": "en",
+        "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "release": source_path.name,
+    }
+    concepts, terms = writer.commit(meta, source.records)
+    return ImportReport(
+        release.kind,
+        target,
+        source_path,
+        release.version,
+        release.version_date,
+        release.edition,
+        "en",
+        concepts,
+        terms,
+        tuple(source.records),
+        round(time.monotonic() - started, 3),
+    )
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
