@@ -10,8 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 # (raw score, observed fraction correct) knots, fitted on the SROIE developer set (ground-truth OCR).
-_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.02), (0.2, 0.15), (0.4, 0.45), (0.6, 0.8), (0.8, 0.93),
-                                           (1.0, 0.97))
+_KNOTS: tuple[tuple[float, float], ...] = ((0.0, 0.05), (0.15, 0.6), (0.67, 0.88), (0.89, 0.95), (1.0, 0.97))
 
 
 def raw_score(candidate_score: float, margin: float) -> float:

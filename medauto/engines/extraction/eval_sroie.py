@@ -88,7 +88,8 @@ def evaluate(data: Path, ocr: str = "ground-truth", ids: list[str] | None = None
     blueprint = sample_blueprint("receipt")
     rules = {"nospace": _nospace, "strict": _strict}
     counts = {rule: {key: Counts() for key in [*FIELDS, "overall"]} for rule in rules}
-    calibration: list[tuple[float, bool]] = []
+    calibration: list[tuple[float, bool]] = []  # (confidence, correct)
+    raw_scores: list[tuple[float, bool]] = []  # (uncalibrated score, correct): what the knots are fitted on
     receipts = []
     started = time.perf_counter()
     for receipt in ids:
@@ -110,6 +111,7 @@ def evaluate(data: Path, ocr: str = "ground-truth", ids: list[str] | None = None
             correct = _nospace(predicted) == _nospace(truth[key])
             if predicted:
                 calibration.append((evidence.confidence, correct))
+                raw_scores.append((evidence.score, correct))
             shown[key] = {"predicted": predicted, "truth": truth[key], "correct": correct,
                           "confidence": evidence.confidence}
         receipts.append({"id": receipt, "fields": shown})
@@ -119,7 +121,7 @@ def evaluate(data: Path, ocr: str = "ground-truth", ids: list[str] | None = None
         "seconds": round(seconds, 2),
         "scores": {rule: {k: c.as_dict() for k, c in per.items()} for rule, per in counts.items()},
         "calibration": {"ece": expected_calibration_error(calibration),
-                        "fitted_knots": fit_knots([(raw, ok) for raw, ok in calibration])},
+                        "fitted_knots": fit_knots(raw_scores), "raw_scores": sorted(raw_scores)},
         "per_receipt": receipts,
     }
     echo(_table(report))

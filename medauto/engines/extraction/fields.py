@@ -34,6 +34,7 @@ _ORG_PARENTS = {"vendor", "merchant", "seller", "supplier", "employer", "company
                 "laboratory", "lab", "provider", "business"}
 # How much a pairing is trusted: value on the label's own line, on its row further right, or on the line below.
 _SAME_LINE, _RIGHT, _BELOW = 1.0, 0.95, 0.8
+_CLEAR_TOTAL = 0.72
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,13 @@ def labelled(layout: Layout, prof: FieldProfile, day_first: bool) -> list[Candid
         if strength < _MIN_LABEL:
             continue
         sources: list[tuple[str, PlacedLine | None, float, str]] = [(rest, line, _SAME_LINE, "same-line")]
-        right = layout.right_of(line)
-        if right:
-            sources.append((right[0].text, right[0], _RIGHT, "right"))
+        # The value may sit past a unit column ("TOTAL | RM | 12.50"): the first of two right neighbours with a value.
+        for neighbour in layout.right_of(line)[:2]:
+            if typed_value(neighbour.text, prof, day_first) is not None:
+                sources.append((neighbour.text, neighbour, _RIGHT, "right"))
+                break
         below = layout.below(line)
-        if below is not None and not rest.strip():
+        if below is not None and not rest.strip() and len(sources) == 1 and _bare_value(below.text, prof, day_first):
             sources.append((below.text, below, _BELOW, "below"))
         for text, where, weight, source in sources:
             if not text.strip() or where is None:
@@ -122,6 +125,17 @@ def labelled(layout: Layout, prof: FieldProfile, day_first: bool) -> list[Candid
             found.append(Candidate(match.value if prof.kind is not FieldKind.ADDRESS else raw, raw,
                                    strength * weight, where.page, box, source))
     return found
+
+
+def _bare_value(text: str, prof: FieldProfile, day_first: bool) -> bool:
+    """A line below a label is its value only if it is not itself labelled ("CASH 8.00" under "TOTAL")."""
+    if prof.spec.type is FieldType.STRING and prof.kind not in (FieldKind.DATE, FieldKind.TIME):
+        return True
+    match = typed_value(text, prof, day_first)
+    if match is None:
+        return False
+    rest = (text[: match.start] + " " + text[match.end :]).lower()
+    return not [w for w in re.findall(r"[a-z]{2,}", rest) if w not in {"rm", "myr", "usd", "eur", "sr", "zr"}]
 
 
 def _address_continuation(layout: Layout, first: PlacedLine, raw: str) -> tuple[str, Box]:
@@ -147,10 +161,15 @@ def unlabelled(layout: Layout, prof: FieldProfile, parent: str, day_first: bool)
         if kind is FieldKind.ORGANIZATION and org is not None:
             found.append(Candidate(org.text, org.text, 0.9 * org.score, page, _union(org.lines), "header"))
         if kind is FieldKind.ADDRESS:
-            block = address_block(layout, org.lines[-1] if org else None, page)
+            # The address usually follows the name; some receipts print it above (then read from the top).
+            block = address_block(layout, org.lines[-1] if org else None, page) or address_block(layout, None, page)
             if block is not None:
-                found.append(Candidate(block.text, block.text, 0.9 * block.score, page, _union(block.lines),
+                # Where an unlabelled address block starts and ends is the least certain guess here (about 4 in 5
+                # exactly right on the SROIE developer receipts), hence the lower weight.
+                found.append(Candidate(block.text, block.text, 0.8 * block.score, page, _union(block.lines),
                                        "header"))
+    if kind is FieldKind.TOTAL and prof.spec.type is FieldType.NUMBER:
+        found.extend(_repeated_amount(layout))
     detectors = {FieldKind.DATE: 0.45, FieldKind.TIME: 0.45, FieldKind.PHONE: 0.4, FieldKind.EMAIL: 0.55}
     if kind in detectors:
         base = detectors[kind]
@@ -161,6 +180,19 @@ def unlabelled(layout: Layout, prof: FieldProfile, parent: str, day_first: bool)
                 found.append(Candidate(match.value, match.raw, base / (1 + 0.02 * rank), line.page, line.box,
                                        "detector"))
     return found
+
+
+def _repeated_amount(layout: Layout) -> list[Candidate]:
+    """Without a total label: the largest amount printed more than once (total, amount tendered, subtotal)."""
+    seen: dict[float, list[tuple[Match, PlacedLine]]] = {}
+    for line in layout.lines:
+        for match in find_amounts(line.text):
+            seen.setdefault(float(match.value), []).append((match, line))
+    repeated = [value for value, hits in seen.items() if len(hits) >= 2 and value > 0]
+    if not repeated:
+        return []
+    match, line = seen[max(repeated)][0]
+    return [Candidate(match.value, match.raw, 0.3, line.page, line.box, "detector")]
 
 
 def _union(lines: tuple[PlacedLine, ...]) -> Box:
@@ -177,11 +209,14 @@ def choose(prof: FieldProfile, candidates: list[Candidate]) -> tuple[Candidate |
     ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
     best = ranked[0]
     if prof.kind is FieldKind.TOTAL:
-        # Among equally good "total" labels (total before/after tax, rounding, summaries) the amount paid is the
-        # largest; a bigger amount only wins with a label almost as good.
-        close = [c for c in ranked if c.score >= best.score - 0.06 and isinstance(c.value, float)]
+        # Among clear "total" labels (total before/after tax, after rounding, tax summaries) the amount paid is the
+        # largest.
+        close = [c for c in ranked if c.score >= min(best.score, _CLEAR_TOTAL) and isinstance(c.value, float)]
         if close:
-            best = max(close, key=lambda c: (c.value, c.score))
+            top = max(float(c.value) for c in close)
+            # A rounding adjustment leaves the final figure a few cents off the largest one, printed after it.
+            final = [c for c in close if top - float(c.value) <= 0.05]
+            best = max(final, key=lambda c: (c.page, c.box.top, c.score))
     others = [c.score for c in ranked if c.value != best.value]
     margin = best.score - (others[0] if others else 0.0)
     return best, max(0.0, min(1.0, margin))

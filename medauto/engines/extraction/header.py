@@ -136,7 +136,7 @@ def address_block(layout: Layout, after: PlacedLine | None, page: int = 0) -> He
     skipped = 0
     for line in lines[start : start + _HEADER_LINES + 4]:
         text = line.text
-        if _REGISTRATION_ONLY.match(text.strip()):
+        if _REGISTRATION_ONLY.match(text.strip()) or re.fullmatch(r"\(.*\)", text.strip()):
             if block:
                 break
             skipped += 1

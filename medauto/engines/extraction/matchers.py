@@ -38,7 +38,9 @@ _ALIASES = {
     "dt": "date", "dated": "date", "nett": "net", "subtotal": "sub total", "sub-total": "sub total",
     "e-mail": "email", "mail": "email", "dob": "birth date", "d.o.b": "birth date", "exp": "expiration",
     "expires": "expiration", "expiry": "expiration", "iss": "issue", "issued": "issue", "incl": "inclusive",
-    "including": "inclusive", "vat": "tax", "gst": "tax", "sst": "tax", "hst": "tax", "addr": "address",
+    "including": "inclusive",
+    "included": "inclusive", "inc": "inclusive", "vat": "tax", "gst": "tax", "sst": "tax", "hst": "tax",
+    "addr": "address",
     "ytd": "year to date", "payslip": "pay stub", "rx": "medication", "sig": "directions", "disp": "quantity",
 }  # fmt: skip
 _CURRENCY_WORDS = {"rm", "myr", "usd", "eur", "gbp", "sgd", "$", "€", "£", "us$"}
@@ -47,7 +49,7 @@ _STOP = {"the", "a", "an", "of", "to", "for", "on", "in", "is", "and", "or", "by
 _KIND_PHRASES: dict[FieldKind, tuple[str, ...]] = {
     FieldKind.TOTAL: ("total", "grand total", "net total", "total amount", "amount due", "balance due", "total due",
                       "total payable", "amount payable", "total inclusive", "total sales", "total to pay",
-                      "rounded total", "total rounded", "net amount", "invoice total", "total paid"),
+                      "rounded total", "total rounded", "net amount", "invoice total", "total paid", "due"),
     FieldKind.SUBTOTAL: ("sub total", "total before tax", "total exclusive", "net of tax", "total excluding tax"),
     FieldKind.TAX: ("tax", "total tax", "tax amount", "sales tax", "tax total"),
     FieldKind.DATE: ("date",),
@@ -61,7 +63,7 @@ _KIND_PHRASES: dict[FieldKind, tuple[str, ...]] = {
 _KIND_EXCLUDES: dict[FieldKind, frozenset[str]] = {
     FieldKind.TOTAL: frozenset({"quantity", "items", "item", "discount", "saving", "savings", "change", "tax", "sub",
                                 "points", "point", "weight", "count", "pcs", "units", "before", "exclusive",
-                                "excluding", "excluded", "tendered", "deductions", "hours"}),
+                                "excluding", "excluded", "tendered", "deductions", "hours", "supplies"}),
     FieldKind.SUBTOTAL: frozenset({"quantity", "items", "discount"}),
     FieldKind.TAX: frozenset({"number", "id", "reg", "registration", "summary", "code", "exclusive", "inclusive",
                               "%"}),

@@ -19,9 +19,9 @@ _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?
 _SEP = r"[/\-.]"
 _DATE_PATTERNS = (
     # 2018-03-23, 2018/03/23
-    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<s>[/\-.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])"),
+    re.compile(r"(?<![\w/\-.])(?P<y>(?:19|20)\d{2})(?P<s>[/\-.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])"),
     # 11/01/2019, 01-03-18, 11.02.18
-    re.compile(r"(?<![\d/\-.])(?P<a>\d{1,2})(?P<s>[/\-.])(?P<b>\d{1,2})(?P=s)(?P<y>(?:19|20)?\d{2})(?![\d])"),
+    re.compile(r"(?<![\w/\-.])(?P<a>\d{1,2})(?P<s>[/\-.])(?P<b>\d{1,2})(?P=s)(?P<y>(?:19|20)?\d{2})(?![\d])"),
     # 14 MAR 2018, 02/JAN/2017, 12-Jan-19, 12JAN2019
     re.compile(r"(?<![\w])(?P<d>\d{1,2})(?:" + _SEP + r"|\s?)" + _MONTH + r"(?:" + _SEP + r"|,?\s?)"
                r"(?P<y>(?:19|20)?\d{2})(?![\d])", re.IGNORECASE),
@@ -105,12 +105,14 @@ def find_amounts(text: str) -> list[Match]:
     found = []
     for m in _AMOUNT.finditer(text):
         number = m.group("num")
-        if not (m.group("cur") or "." in number or "," in number):
+        if not (m.group("cur") or "." in number or "," in number) or text[m.end() : m.end() + 2].strip()[:1] == "%":
             continue
         value = float(number.replace(",", ""))
         if m.group("neg") or m.group("neg2"):
             value = -value
-        start = m.start() if (m.group("cur") or m.group("neg")) else m.start("neg2" if m.group("neg2") else "num")
+        # A currency symbol belongs to the written amount ("$8.20"); a currency code is a unit ("RM 8.20" -> 8.20).
+        symbol = m.group("cur") and not m.group("cur")[-1].isalpha()
+        start = m.start() if symbol or m.group("neg") else m.start("neg2" if m.group("neg2") else "num")
         found.append(Match(text[start:m.end()], start, m.end(), value))
     return found
 

@@ -20,6 +20,7 @@ class FieldEvidence:
     page_index: int | None = None  # 0-based
     box: Box | None = None
     success: bool = True  # False when the extractor failed on this field (not merely found nothing)
+    score: float = 0.0  # uncalibrated evidence strength behind ``confidence`` (for calibration and debugging)
 
     @property
     def found(self) -> bool:

@@ -51,8 +51,8 @@ class RulesExtractor:
         best, margin = choose(prof, candidates)
         if best is None:
             return missing(spec)
-        confidence = calibrated(raw_score(best.score, margin))
-        return FieldEvidence(best.value, confidence, spec.type, best.raw, best.page, best.box)
+        raw = raw_score(best.score, margin)
+        return FieldEvidence(best.value, calibrated(raw), spec.type, best.raw, best.page, best.box, score=raw)
 
     def _scalar_list(self, layout: Layout, spec: FieldSpec, parent: str, day_first: bool) -> list[FieldEvidence]:
         """Arrays of scalars: every labelled value of the item type, in reading order, without repeats."""
