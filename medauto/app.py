@@ -53,7 +53,18 @@ def build_object_store(settings: Settings) -> ObjectStore:
 
 
 def build_resource_store(settings: Settings) -> ResourceStore:
-    return InMemoryResourceStore()
+    """Control-plane resources (blueprints, projects) live beside the jobs, chosen by the same --store."""
+    if settings.store == "memory":
+        return InMemoryResourceStore()
+    if settings.store == "sqlite":
+        from medauto.storage.resources_sqlite import SqliteResourceStore
+
+        return SqliteResourceStore(settings.data_dir / "resources.sqlite")
+    if settings.store.startswith(("postgresql://", "postgres://")):
+        from medauto.storage.resources_postgres import PostgresResourceStore
+
+        return PostgresResourceStore(settings.store)
+    raise SystemExit(f"medauto: --store must be sqlite, memory or a postgresql:// URL, not {settings.store!r}")
 
 
 class RunnerGroup:
@@ -113,18 +124,18 @@ def build_components(settings: Settings) -> Components:
             ),
         ]
     )
-    gateway, dispatcher = build_gateway(settings, cm, bda_runtime)
+    gateway, dispatcher = build_gateway(settings, cm, bda_runtime, BdaProvider(resources))
     return Components(gateway, dispatcher, jobs, runner, executor, resources)
 
 
 def build_gateway(
-    settings: Settings, cm: ComprehendMedicalProvider, bda_runtime: BdaRuntimeProvider
+    settings: Settings, cm: ComprehendMedicalProvider, bda_runtime: BdaRuntimeProvider, bda: BdaProvider
 ) -> tuple[Gateway, Dispatcher]:
     dispatcher = Dispatcher(
         {
             Service.COMPREHEND_MEDICAL: cm,
             Service.BDA_RUNTIME: bda_runtime,
-            Service.BDA: BdaProvider(),
+            Service.BDA: bda,
         }
     )
     verifier = None
