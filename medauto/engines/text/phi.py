@@ -26,6 +26,7 @@ from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
 from medauto.engines.text.phi_names import TOKEN, NameFinder
 from medauto.engines.text.phi_patterns import Hit, find_patterns
 from medauto.engines.text.phi_profession import ProfessionFinder
+from medauto.engines.text.phi_text import PhiText
 from medauto.engines.text.types import Category, Span
 
 PHI_TYPES = ("ADDRESS", "AGE", "DATE", "EMAIL", "ID", "NAME", "PHONE_OR_FAX", "PROFESSION", "URL")
@@ -76,12 +77,13 @@ class PhiRecognizer:
         return recognizer
 
     def hits(self, text: str) -> list[Hit]:
-        patterns = find_patterns(text)
+        t = PhiText(text)
+        patterns = find_patterns(t)
         confident = [h for h in patterns if h.label in _CONFIDENT_LABELS and h.score >= _CONFIDENT]
-        names = self._names.find(text, confident)
-        name_keys = frozenset(fold(text[h.begin : h.end].split()[0]) for h in names if h.score >= 0.6)
         tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        addresses = self._address.find(text, tokens, name_keys)
+        names = self._names.find(text, confident, tokens)
+        name_keys = frozenset(fold(text[h.begin : h.end].split()[0]) for h in names if h.score >= 0.6)
+        addresses = self._address.find(t, tokens, name_keys)
         professions = self._professions.find(text, confident)
         return resolve(patterns + addresses + names + professions)
 

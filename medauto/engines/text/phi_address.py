@@ -19,6 +19,7 @@ from medauto.engines.text.phi_patterns import Hit, interval_index, overlaps_any
 from medauto.engines.text.phi_streets import CAP as _CAP
 from medauto.engines.text.phi_streets import PARTICLE as _PARTICLE
 from medauto.engines.text.phi_streets import POSTAL as _POSTAL
+from medauto.engines.text.phi_text import Gate, PhiText
 
 _I = re.IGNORECASE
 _GAP = re.compile(r"^[\s,;]*$")
@@ -27,6 +28,7 @@ _INLINE_TAIL = re.compile(
     r"(?=[ \t]*(?:$|[\n,.;?!)]|[ \t]+(?:and|for|in|after|before|is|it)\b))"
 )
 _CUE = re.compile(rf"(?:{words.ADDRESS_CUES})\s*$", _I)
+_ANY_CUE = Gate(words.ADDRESS_CUES)  # no cue anywhere: no generic street line can be cued
 _LOCATION = re.compile(
     rf"(?:\b(?:{'|'.join(sorted(words.LOCATION_CUES - {'of'}))})"
     rf"|\b{words.LOCATION_VERBS}(?:\s+(?:in|to|at|from|near|on))?"
@@ -69,8 +71,11 @@ class AddressFinder:
         self.patterns = streets.build(lexicon)
 
     # ------------------------------------------------------------------------------------------------ pieces
-    def _streets(self, text: str) -> Iterator[Hit]:
-        for pattern, score in self.patterns.streets:
+    def _streets(self, t: PhiText) -> Iterator[Hit]:
+        text = t.text
+        for (pattern, score), gate in zip(self.patterns.streets, self.patterns.gates, strict=True):
+            if gate is not None and not gate.passes(t):
+                continue
             for m in pattern.finditer(text):
                 yield Hit(m.start(), m.end(), "ADDRESS", score)
         for m in self.patterns.corner.finditer(text):
@@ -81,6 +86,8 @@ class AddressFinder:
                 if text[begin:end].lower().endswith(" st"):
                     end -= 3
                 yield Hit(begin, end, "ADDRESS", 0.8)
+        if not _ANY_CUE.passes(t):
+            return
         for m in self.patterns.generic.finditer(text):
             cued = _CUE.search(text, max(0, m.start() - 60), m.start())
             if cued and any(c.isdigit() for c in m.group()) and not _DIGITS_ONLY.fullmatch(m.group()):
@@ -261,8 +268,9 @@ class AddressFinder:
         )
 
     # ------------------------------------------------------------------------------------------------ public
-    def find(self, text: str, tokens: list[tuple[int, int, str]], names: frozenset[str]) -> list[Hit]:
-        hits = list(self._streets(text)) + list(self._units(text)) + list(self._postal(text))
+    def find(self, t: PhiText, tokens: list[tuple[int, int, str]], names: frozenset[str]) -> list[Hit]:
+        text = t.text
+        hits = list(self._streets(t)) + list(self._units(text)) + list(self._postal(text))
         hits += list(self._places(text, tokens))
         anchored = [h for h in hits if h.score >= 0.7]
         hits += list(self._number_streets(text, anchored))

@@ -9,7 +9,7 @@ then coordinated words ("Lamovec and Morales") and later mentions of a found sur
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex as re
 
@@ -70,6 +70,7 @@ _SURNAME_ENDINGS = (
 
 
 _THRESHOLD = 2.5
+_CACHE_LIMIT = 100_000
 _CONTRACTION = re.compile(r"['\u2019](?:m|ll|ve|d|re|t|s)$")
 _STOP = (
     words.NAME_STOP
@@ -97,8 +98,7 @@ _LIST_AFTER = re.compile(r"\s*(?:,\s*\p{Lu}|and\s+\p{Lu}|&)")
 _COORDINATION = re.compile(r"\s*(?:,|and|&|or|,\s*and)\s*")
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     begin: int
     end: int
     text: str
@@ -108,13 +108,19 @@ class _Tok:
 class NameFinder:
     def __init__(self, lexicon: PhiLexicon) -> None:
         self.lex = lexicon
+        self._common: dict[str, bool] = {}  # is_common by key: the suffix rules are slow to repeat per token
 
     # ------------------------------------------------------------------------------------------------ tokens
     def is_common(self, key: str) -> bool:
-        return key in words.FORM_LABELS or self.lex.is_common(key)
+        found = self._common.get(key)
+        if found is None:
+            if len(self._common) >= _CACHE_LIMIT:
+                self._common.clear()
+            found = self._common[key] = key in words.FORM_LABELS or self.lex.is_common(key)
+        return found
 
     def is_stop(self, key: str) -> bool:
-        return key in _STOP or _CONTRACTION.search(key) is not None
+        return key in _STOP or ("'" in key and _CONTRACTION.search(key) is not None)
 
     def known(self, key: str) -> bool:
         return key in self.lex.first_names or key in self.lex.last_names
@@ -166,51 +172,28 @@ class NameFinder:
         return runs
 
     # ------------------------------------------------------------------------------------------------ scoring
-    def _score_run(self, text: str, run: list[_Tok], line_alone: bool, single_line: bool = False) -> float:
-        """Evidence that ``run`` (already trimmed) is a person name; 0 when vetoed."""
+    def _score_run(self, text: str, run: list[_Tok]) -> float:
+        """Evidence that ``run`` (already trimmed) is a person name; 0 when vetoed.
+
+        Every veto returns 0, so they are ordered cheapest first: most runs in clinical text ("Patient", "Plan",
+        "BP") are ruled out by their own words before any context is looked at.
+        """
         shapes = [self._shape(t) for t in run]
         keys = [t.key for t in run]
         full = " ".join(keys)
-        if full in self.lex.countries:
+        if full in self.lex.countries or any(k in _STREET_WORDS for k in keys[1:]):
             return 0.0
-        lower = shapes[0] in {"lower", "lower_initial"}
         before = text[max(0, run[0].begin - 60) : run[0].begin]
-        after = text[run[-1].end : run[-1].end + 40]
         title = bool(_TITLE_BEFORE.search(before))
-        field = bool(_FIELD_BEFORE.search(before)) and bool(_FIELD_END.match(after))
-        cue = title or field or bool(_CUE_BEFORE.search(before))
-        if (
-            cue
-            and not (title or field)
-            and (_NOT_A_PERSON_CALLED.search(before) or (_CHANGE_TO.search(before) and "name" not in before.lower()))
-        ):
-            cue = False
-        speaker = (
-            bool(_SPEAKER_AFTER.match(after))
-            and bool(_LINE_START_BEFORE.search(before))
-            and len(run) <= 3
-            and shapes[0] != "upper"
-        )
-        after_cue = bool(_CUE_AFTER.match(after))
-        weak_after = bool(_WEAK_AFTER.match(after))
-        window_b, window_e = max(0, run[0].begin - 200), min(len(text), run[-1].end + 200)
-        line_b = text.rfind("\n", window_b, run[0].begin) + 1 or window_b
-        line_e = text.find("\n", run[-1].end, window_e)
-        line_text = text[line_b : window_e if line_e < 0 else line_e]
-        line_words = [w for w in _LETTER_RUN.findall(line_text) if len(w) > 1]
-        upper_line = len(line_words) >= 2 and all(w.isupper() for w in line_words)
-        if any(k in _STREET_WORDS for k in keys[1:]) or _EPONYM_AFTER.match(after):
-            return 0.0
-        if not cue and ((len(run) > 1 and full in self.lex.places) or full in self.lex.regions):
-            return 0.0
-        if _ORG_SUFFIX_AFTER.match(after) or self._org_or_place_after(after):
-            return 0.0
+        upper_line: bool | None = None  # the whole line is in capitals; looked at only for an all-caps word
         evidence = 0.0
         names = unknown = morph = weak = 0
         for tok, shape in zip(run, shapes, strict=True):
             if shape in {"initial", "lower_initial", "particle"}:
                 evidence += 0.5 if shape != "particle" and len(run) > 1 else 0.0
                 continue
+            if shape == "upper" and upper_line is None:
+                upper_line = self._upper_line(text, run)
             common = self.is_common(tok.key) or (shape == "upper" and not upper_line)
             if self.known(tok.key) and not (shape == "upper" and len(tok.key) <= 3) and len(tok.key) > 2:
                 names += not common
@@ -227,6 +210,32 @@ class NameFinder:
                 evidence += 1.5 if surname else 1.0
         if not names and not unknown and not (title or _NAMED.search(before)):
             return 0.0  # only English words that are also names somewhere: "Will", "General", "Pop"
+        lower = shapes[0] in {"lower", "lower_initial"}
+        if lower and not names:
+            return 0.0
+        after = text[run[-1].end : run[-1].end + 40]
+        if _EPONYM_AFTER.match(after):
+            return 0.0
+        field = bool(_FIELD_BEFORE.search(before)) and bool(_FIELD_END.match(after))
+        cue = title or field or bool(_CUE_BEFORE.search(before))
+        if (
+            cue
+            and not (title or field)
+            and (_NOT_A_PERSON_CALLED.search(before) or (_CHANGE_TO.search(before) and "name" not in before.lower()))
+        ):
+            cue = False
+        if not cue and ((len(run) > 1 and full in self.lex.places) or full in self.lex.regions):
+            return 0.0
+        if _ORG_SUFFIX_AFTER.match(after) or self._org_or_place_after(after):
+            return 0.0
+        speaker = (
+            bool(_SPEAKER_AFTER.match(after))
+            and bool(_LINE_START_BEFORE.search(before))
+            and len(run) <= 3
+            and shapes[0] != "upper"
+        )
+        after_cue = bool(_CUE_AFTER.match(after))
+        weak_after = bool(_WEAK_AFTER.match(after))
         if (
             len(run) == 1
             and not title
@@ -234,6 +243,8 @@ class NameFinder:
             and not (cue or speaker or after_cue or weak_after)
         ):
             return 0.0
+        single_line = self._line_alone(text, run)
+        line_alone = single_line and len(run) > 1
         context = cue or speaker or after_cue or line_alone
         if lower and not (names and (cue or line_alone or after_cue) and (len(run) > 1 or _NAMED.search(before))):
             return 0.0
@@ -256,6 +267,26 @@ class NameFinder:
         if not _SENTENCE_START.search(before):
             evidence += 0.5
         return evidence
+
+    @staticmethod
+    def _upper_line(text: str, run: list[_Tok]) -> bool:
+        """Whether the run's line (up to 200 characters each side) has two or more words, all in capitals."""
+        window_b, window_e = max(0, run[0].begin - 200), min(len(text), run[-1].end + 200)
+        line_b = text.rfind("\n", window_b, run[0].begin) + 1 or window_b
+        line_e = text.find("\n", run[-1].end, window_e)
+        line_text = text[line_b : window_e if line_e < 0 else line_e]
+        line_words = [w for w in _LETTER_RUN.findall(line_text) if len(w) > 1]
+        return len(line_words) >= 2 and all(w.isupper() for w in line_words)
+
+    @staticmethod
+    def _line_alone(text: str, run: list[_Tok]) -> bool:
+        """Whether the run is all there is on its line, bar list marks and trailing punctuation."""
+        line_b = text.rfind("\n", max(0, run[0].begin - 200), run[0].begin) + 1 or max(0, run[0].begin - 200)
+        line_e = text.find("\n", run[-1].end, run[-1].end + 200)
+        line_e = min(len(text), run[-1].end + 200) if line_e < 0 else line_e
+        return _LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
+            _LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
+        )
 
     def _org_or_place_after(self, after: str) -> bool:
         """ "Purdy Correctional Facility", "San Diego, California": the run is part of an organisation or a place."""
@@ -285,25 +316,18 @@ class NameFinder:
         return run[start:end]
 
     # ------------------------------------------------------------------------------------------------ public
-    def find(self, text: str, blocked: list[Hit]) -> list[Hit]:
+    def find(self, text: str, blocked: list[Hit], tokens: list[tuple[int, int, str]] | None = None) -> list[Hit]:
+        """Names in ``text`` outside the ``blocked`` spans; ``tokens`` are the :data:`TOKEN` matches if known."""
         index = interval_index(blocked)
-        toks = [
-            _Tok(m.start(), m.end(), m.group(), fold(m.group()))
-            for m in TOKEN.finditer(text)
-            if not overlaps_any(index, m.start(), m.end())
-        ]
+        if tokens is None:
+            tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+        toks = [_Tok(b, e, w, fold(w)) for b, e, w in tokens if not overlaps_any(index, b, e)]
         hits: list[Hit] = []
         rejected: list[list[_Tok]] = []
         for raw in self._runs(text, toks):
             run = self._trim(raw)
             if run:
-                line_b = text.rfind("\n", max(0, run[0].begin - 200), run[0].begin) + 1 or max(0, run[0].begin - 200)
-                line_e = text.find("\n", run[-1].end, run[-1].end + 200)
-                line_e = min(len(text), run[-1].end + 200) if line_e < 0 else line_e
-                line_alone = _LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
-                    _LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
-                )
-                evidence = self._score_run(text, run, line_alone and len(run) > 1, line_alone)
+                evidence = self._score_run(text, run)
                 if evidence >= _THRESHOLD:
                     titled = bool(_TITLE_BEFORE.search(text[max(0, run[0].begin - 12) : run[0].begin]))
                     score = 0.9 + min(0.08, 0.01 * evidence) if titled else min(0.84, 0.35 + 0.1 * evidence)

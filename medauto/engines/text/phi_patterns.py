@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
+from medauto.engines.text.phi_text import Caseless, PhiText
 from medauto.engines.text.phi_words import ID_CUES
 
 
@@ -24,21 +26,21 @@ _I = re.IGNORECASE
 
 # ---------------------------------------------------------------------------------------------------- contact
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,24}(?![\w-])")
-URL_SCHEME = re.compile(r"\b(?:https?|ftp|sftp)://[^\s<>\"'`]+", _I)
-URL_WWW = re.compile(r"(?<![\w.@/])www\d?\.[\w-]+(?:\.[\w-]+)+(?:[/?#][^\s<>\"'`]*)?", _I)
+URL_SCHEME = Caseless(r"\b(?:https?|ftp|sftp)://[^\s<>\"'`]+", _I)
+URL_WWW = Caseless(r"(?<![\w.@/])www\d?\.[\w-]+(?:\.[\w-]+)+(?:[/?#][^\s<>\"'`]*)?", _I)
 _TLD = r"com|org|net|edu|gov|mil|io|info|biz|health|care|eu|uk|ca|de|fr|nl|se|dk|fi|ch|au|nz|ie|es|pt|br|jp|cn|ru"
-URL_BARE = re.compile(
+URL_BARE = Caseless(
     rf"(?<![\w.@/-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLD})(?:\.[a-z]{{2}})?(?:/[^\s<>\"'`]*)?(?![\w@-])",
     _I,
 )
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 IPV4 = re.compile(rf"(?<![\w.])(?:{_OCTET}\.){{3}}{_OCTET}(?::\d{{1,5}})?(?![\w]|\.\d)")
-IPV6 = re.compile(
+IPV6 = Caseless(
     r"(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){2,6}:[0-9a-f]{0,4}", _I
 )
 _TRAILING = ".,;:!?)]}'\""
 
-PHONE = re.compile(
+PHONE = Caseless(
     r"(?<![\w+/.-])(?:(?:\+|00)\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{1,5}(?:(?:[ .-]|\)\s?)\(?\d{1,8}\)?){0,6}"
     r"(?:\s*(?:x|ext\.?|extension)\s*\d{1,6})?(?![\w/]|[.,-]\d)",
     _I,
@@ -54,7 +56,7 @@ PHONE_AFTER = re.compile(r"\s*[-(]?\s*(?:office|fax|mobile|cell|home|work|tel|ph
 SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 CARD = re.compile(r"(?<![\d-])(?:\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}|\d{4}([ -])\d{6}\2\d{4,5}|\d{12,19})(?![\d-]|[.,]\d)")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
-CUE_ID = re.compile(
+CUE_ID = Caseless(
     rf"\b(?:{ID_CUES})(?:\s*(?:[:#=]|is|was|no\.?|number|of|ending\s+in))*\s*"
     r"(?P<value>(?=[A-Z0-9-]*\d)[A-Z0-9](?:[A-Z0-9]|[-/.](?=[A-Z0-9])){3,29})(?![\w-])",
     _I,
@@ -75,29 +77,28 @@ _WEEKDAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon\.|tue\.|tues\.|wed\.|thu\.|thur\.|thurs\.|fri\.|sat\.|sun\.)"
 )
-DATE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
-    # ISO 8601, optionally with a time: 2000-04-16 11:34:35, 2024-03-14T09:00
-    (re.compile(rf"(?<![\d-]){_YEAR}-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?:[T ](?:{_TIME}))?(?![\d-])"), 0.95),
-    # 03/14/2024, 14.03.2024, 3-14-24, 2024/03/14
-    (
-        re.compile(
-            r"(?<![\d/.-])(?:(?:[12]\d|3[01]|0?[1-9])([/.-])(?:[12]\d|3[01]|0?[1-9])\1(?:\d{4}|\d{2})"
-            rf"|{_YEAR}/(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9]))(?:,?\s*(?:at\s+)?(?:{_TIME}))?(?![\d/]|[.-]\d)"
-        ),
-        0.9,
-    ),
+# ISO 8601, optionally with a time: 2000-04-16 11:34:35, 2024-03-14T09:00
+ISO_DATE = re.compile(rf"(?<![\d-]){_YEAR}-(?:0?[1-9]|1[0-2])-(?:[12]\d|3[01]|0?[1-9])(?:[T ](?:{_TIME}))?(?![\d-])")
+# 03/14/2024, 14.03.2024, 3-14-24, 2024/03/14
+NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?:(?:[12]\d|3[01]|0?[1-9])([/.-])(?:[12]\d|3[01]|0?[1-9])\1(?:\d{4}|\d{2})"
+    rf"|{_YEAR}/(?:0?[1-9]|1[0-2])/(?:[12]\d|3[01]|0?[1-9]))(?:,?\s*(?:at\s+)?(?:{_TIME}))?(?![\d/]|[.-]\d)"
+)
+DATE_PATTERNS: tuple[tuple[re.Pattern[str] | Caseless, float], ...] = (
+    (ISO_DATE, 0.95),
+    (NUMERIC_DATE, 0.9),
     # March 3, 2021 / Mar 3rd / March 3 2021 10:30 am
-    (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?(?:,?\s*(?:at\s+)?(?:{_TIME}))?", _I), 0.9),
+    (Caseless(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?(?:,?\s*(?:at\s+)?(?:{_TIME}))?"), 0.9),
     # 3 March 2021 / 3rd of May 2021 / the 3rd of May
-    (re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![\w])(?:,?\s+{_YEAR}\b)?", _I), 0.9),
+    (Caseless(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?![\w])(?:,?\s+{_YEAR}\b)?"), 0.9),
     # March 2021 / Mar. 2021
-    (re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", _I), 0.85),
+    (Caseless(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b"), 0.85),
     # 03/2024
     (re.compile(rf"(?<![\d/.-])(?:0?[1-9]|1[0-2])/{_YEAR}(?![\d/])"), 0.8),
     # Tuesday / Tue. (optionally followed by a date, caught by the longer patterns)
-    (re.compile(rf"\b{_WEEKDAY}(?![\w])", _I), 0.7),
+    (Caseless(rf"\b{_WEEKDAY}(?![\w])"), 0.7),
     # times on their own: 10:30, 7 pm, 18:19:22
-    (re.compile(rf"(?<![\d:.,/]){_TIME}(?![\d:])", _I), 0.7),
+    (Caseless(rf"(?<![\d:.,/]){_TIME}(?![\d:])"), 0.7),
 )
 MONTH_ALONE = re.compile(
     r"(?:\b(?:in|on|since|until|till|by|during|of|last|next|early|late|mid|through|from|before|after)\s+(?:early\s+|late\s+|mid-?)?)"
@@ -109,24 +110,24 @@ YEAR_ALONE = re.compile(
 
 # ---------------------------------------------------------------------------------------------------- ages
 _AGE_NUM = r"(?P<age>1[01]\d|120|\d{1,2})"
-AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)old\b", _I), 0.95),
-    (re.compile(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:months?|mos?|weeks?|wks?|days?)(?:\s*|-)old\b", _I), 0.9),
-    (re.compile(rf"(?<![\w.]){_AGE_NUM}\s?(?:y/o|y\.o\.?|yo|yrs?\.?\s+of\s+age|years?\s+of\s+age)(?![\w])", _I), 0.95),
-    (re.compile(rf"\b(?:aged?|age\s+of|age:|at\s+age)\s*{_AGE_NUM}(?![\w.]|\.\d)", _I), 0.9),
+AGE_PATTERNS: tuple[tuple[Caseless, float], ...] = (
+    (Caseless(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)old\b"), 0.95),
+    (Caseless(rf"(?<![\w.]){_AGE_NUM}(?:\s*|-)(?:months?|mos?|weeks?|wks?|days?)(?:\s*|-)old\b"), 0.9),
+    (Caseless(rf"(?<![\w.]){_AGE_NUM}\s?(?:y/o|y\.o\.?|yo|yrs?\.?\s+of\s+age|years?\s+of\s+age)(?![\w])"), 0.95),
+    (Caseless(rf"\b(?:aged?|age\s+of|age:|at\s+age)\s*{_AGE_NUM}(?![\w.]|\.\d)"), 0.9),
     (
-        re.compile(
+        Caseless(
             rf"\b(?:turned|turns|turning|turn)\s+{_AGE_NUM}(?![\w%]|\.\d)(?!\s*(?:degrees|percent|%|mg|times))", _I
         ),
         0.8,
     ),
     (
-        re.compile(
+        Caseless(
             rf"\b(?:he|she|i|they|patient|pt)\s+(?:was|is|am|are|'s|'m)\s+{_AGE_NUM}(?=\s*(?:years|yrs|[.,;!?]|$))", _I
         ),
         0.7,
     ),
-    (re.compile(r"\b(?:in\s+)?(?:his|her|their|my)\s+(?:early\s+|mid-?|late\s+)?(?P<age>[1-9]0'?s)\b", _I), 0.85),
+    (Caseless(r"\b(?:in\s+)?(?:his|her|their|my)\s+(?:early\s+|mid-?|late\s+)?(?P<age>[1-9]0'?s)\b"), 0.85),
 )
 
 
@@ -175,27 +176,36 @@ def _trim(text: str, begin: int, end: int) -> int:
     return end
 
 
-def find_contacts(text: str) -> list[Hit]:
+def _finditer(pattern: re.Pattern[str] | Caseless, t: PhiText) -> Iterator[re.Match[str]]:
+    return pattern.finditer(t) if isinstance(pattern, Caseless) else pattern.finditer(t.text)
+
+
+def find_contacts(t: PhiText) -> list[Hit]:
+    text = t.text
     hits: list[Hit] = []
-    for m in EMAIL.finditer(text):
-        hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "EMAIL", 0.99))
+    if "@" in text:
+        for m in EMAIL.finditer(text):
+            hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "EMAIL", 0.99))
     for pattern, score in ((URL_SCHEME, 0.97), (URL_WWW, 0.95), (URL_BARE, 0.8)):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(t):
             hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "URL", score))
-    for pattern in (IPV4, IPV6):
-        for m in pattern.finditer(text):
+    for m in IPV4.finditer(text):
+        hits.append(Hit(m.start(), m.end(), "URL", 0.9))
+    if ":" in text:
+        for m in IPV6.finditer(t):
             hits.append(Hit(m.start(), m.end(), "URL", 0.9))
     return hits
 
 
 def _looks_like_date(value: str) -> bool:
-    return any(p.fullmatch(value) for p, _ in DATE_PATTERNS[:2])
+    return ISO_DATE.fullmatch(value) is not None or NUMERIC_DATE.fullmatch(value) is not None
 
 
-def find_phones(text: str) -> list[Hit]:
+def find_phones(t: PhiText) -> list[Hit]:
+    text = t.text
     hits: list[Hit] = []
-    for m in PHONE.finditer(text):
-        value = m.group()
+    for m in PHONE.finditer(t):
+        value = text[m.start() : m.end()]
         digits = sum(c.isdigit() for c in value)
         if not 7 <= digits <= 15 or _looks_like_date(value):
             continue
@@ -224,7 +234,8 @@ def find_phones(text: str) -> list[Hit]:
     return hits
 
 
-def find_ids(text: str) -> list[Hit]:
+def find_ids(t: PhiText) -> list[Hit]:
+    text = t.text
     hits: list[Hit] = []
     for m in SSN.finditer(text):
         cued = re.search(r"(?:ssn|social|security|ss#)[^\n]{0,25}$", text[max(0, m.start() - 40) : m.start()], _I)
@@ -236,24 +247,26 @@ def find_ids(text: str) -> list[Hit]:
     for m in IBAN.finditer(text):
         if iban_ok(m.group()):
             hits.append(Hit(m.start(), m.end(), "ID", 0.95))
-    for m in CUE_ID.finditer(text):
-        value, begin = m.group("value"), m.start("value")
-        digits = sum(c.isdigit() for c in value)
-        cue = m.group()[: m.start("value") - m.start()].strip()
+    for m in CUE_ID.finditer(t):
+        begin = m.start("value")
+        value = text[begin : m.end("value")]
+        digit_count = sum(c.isdigit() for c in value)
+        cue = text[m.start() : begin].strip()
         weak = bool(_WEAK_ID_CUE.match(cue))
         if weak and _PHONEISH_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             continue
-        if digits < (6 if weak else 3) or _looks_like_date(value):
+        if digit_count < (6 if weak else 3) or _looks_like_date(value):
             continue
         hits.append(Hit(begin, m.end("value"), "ID", 0.7 if weak else 0.9))
     return hits
 
 
-def find_dates(text: str) -> list[Hit]:
+def find_dates(t: PhiText) -> list[Hit]:
+    text = t.text
     hits: list[Hit] = []
     for pattern, score in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            value = m.group().lower()
+        for m in _finditer(pattern, t):
+            value = t.low[m.start() : m.end()] if t.ascii else m.group().lower()
             if (value == "may" or value.startswith("may ")) and not any(c.isdigit() for c in value):
                 continue  # the verb "may"
             hits.append(Hit(m.start(), m.end(), "DATE", score))
@@ -264,13 +277,13 @@ def find_dates(text: str) -> list[Hit]:
     return hits
 
 
-def find_ages(text: str) -> list[Hit]:
+def find_ages(t: PhiText) -> list[Hit]:
     hits: list[Hit] = []
     for pattern, score in AGE_PATTERNS:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(t):
             hits.append(Hit(m.start("age"), m.end("age"), "AGE", score))
     return hits
 
 
-def find_patterns(text: str) -> list[Hit]:
-    return find_contacts(text) + find_ids(text) + find_phones(text) + find_dates(text) + find_ages(text)
+def find_patterns(t: PhiText) -> list[Hit]:
+    return find_contacts(t) + find_ids(t) + find_phones(t) + find_dates(t) + find_ages(t)

@@ -39,9 +39,17 @@ class ProfessionFinder:
     def find(self, text: str, blocked: list[Hit]) -> list[Hit]:
         toks = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         blocked_index = interval_index(blocked)
+        # Per token, the first token at or after it that can end a title: a title starting at i ends at most
+        # _MAX_WORDS - 1 tokens later, so tokens further than that from the next end are skipped unread.
+        next_end = [len(toks)] * (len(toks) + 1)
+        for j in range(len(toks) - 1, -1, -1):
+            next_end[j] = j if toks[j][2] in self.ends else next_end[j + 1]
         hits: list[Hit] = []
         i = 0
         while i < len(toks):
+            if next_end[i] - i >= _MAX_WORDS:
+                i = next_end[i] - _MAX_WORDS + 1
+                continue
             hit = self._at(text, toks, i)
             if hit and not overlaps_any(blocked_index, hit.begin, hit.end):
                 hits.append(hit)

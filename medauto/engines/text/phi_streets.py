@@ -9,6 +9,7 @@ import regex as re
 
 from medauto.engines.text import phi_words as words
 from medauto.engines.text.phi_lexicon import PhiLexicon
+from medauto.engines.text.phi_text import Gate
 
 _I = re.IGNORECASE
 LETTER = r"[\p{L}\p{M}]"
@@ -71,6 +72,8 @@ LOWER_PREFIXES = frozenset(
 @dataclass(frozen=True)
 class StreetPatterns:
     streets: tuple[tuple[re.Pattern[str], float], ...]  # a street line on its own, with its score
+    # Per street pattern, a cheap search that must succeed for the pattern to match anywhere (None: always run).
+    gates: tuple[Gate | None, ...]
     generic: re.Pattern[str]  # "Jahu 80" after an address cue
     city_region: re.Pattern[str]  # "San Diego, California"
     named: re.Pattern[str]  # "Isaac Lodge Street" (no house number)
@@ -127,6 +130,10 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
             0.85,
         ),
     )
+    # The glued and the written-after endings need the ending followed by a house number; the prefixes need a prefix.
+    ending_gate = Gate(rf"(?:{endings}|str\.|út|tee)\.?[ \t]+\d")
+    prefix_gate = Gate(rf"(?:{prefixes})")
+    gates = (None, prefix_gate, prefix_gate, ending_gate, ending_gate)
     # After an address cue: "lives at 92597 Jahu 80", "address: 6138 Via Roma 131".
     generic = re.compile(
         rf"(?:{NUM}[ \t]+)?(?:{CAP}|{PARTICLE})(?:[ \t](?:{CAP}|{PARTICLE})){{0,3}}[ \t]+"
@@ -144,4 +151,4 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
         r"(?=\s*(?:$|[\n.,;?!]|\s+(?:st\.|after|for|in|is|it)\b))",
         _I,
     )
-    return StreetPatterns(streets, generic, city_region, named, number, corner)
+    return StreetPatterns(streets, gates, generic, city_region, named, number, corner)
