@@ -383,3 +383,49 @@ def test_resources_survive_a_restart(data_dir: Path, bda: Any, bda_server: Serve
         ]
     finally:
         stop_server(again)
+
+
+def test_postgresql_store_end_to_end(tmp_path: Path) -> None:
+    """The same operations on the PostgreSQL store, shared by two servers (a fresh account per run)."""
+    import os
+    import random
+
+    import psycopg
+
+    dsn = os.environ.get("MEDAUTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        psycopg.connect(dsn, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {dsn}: {exc}")
+    account = str(random.randrange(10**11, 10**12))
+    args = ("--store", dsn, "--credentials", f"pg:pg:{account}", "--job-threads", "0")
+    one, two = start_server(tmp_path / "one", *args), start_server(tmp_path / "two", *args)
+    try:
+        first = one.client("bedrock-data-automation", key="pg", secret="pg")
+        second = two.client("bedrock-data-automation", key="pg", secret="pg")
+        token = uuid.uuid4().hex + "pg0"
+        params = {"blueprintName": "pg-bp", "type": "DOCUMENT", "schema": schema(), "clientToken": token}
+        created = first.create_blueprint(**params)["blueprint"]
+        assert f":{account}:blueprint/" in created["blueprintArn"]
+        assert second.create_blueprint(**params)["blueprint"] == created  # replayed from the shared store
+        assert error_of(second.create_blueprint, **{**params, "clientToken": uuid.uuid4().hex + "pg1"})[:2] == (
+            "ConflictException",
+            409,
+        )
+        second.tag_resource(resourceARN=created["blueprintArn"], tags=[{"key": "db", "value": "pg"}])
+        assert first.list_tags_for_resource(resourceARN=created["blueprintArn"])["tags"] == [
+            {"key": "db", "value": "pg"}
+        ]
+        project = first.create_data_automation_project(
+            projectName="pg-project",
+            standardOutputConfiguration=STANDARD,
+            customOutputConfiguration={"blueprints": [{"blueprintArn": created["blueprintArn"]}]},
+        )
+        listed = second.list_data_automation_projects()["projects"]
+        assert [p["projectArn"] for p in listed] == [project["projectArn"]]
+        assert [b["blueprintName"] for b in second.list_blueprints()["blueprints"]] == ["pg-bp"]
+    finally:
+        stop_server(one)
+        stop_server(two)
