@@ -26,6 +26,7 @@ from medauto.services.bda_runtime.catalog import StoreCatalog
 from medauto.services.bda_runtime.invocations import STATUSES as BDA_STATUSES
 from medauto.services.bda_runtime.provider import BdaRuntimeProvider
 from medauto.services.comprehendmedical.provider import ComprehendMedicalProvider
+from medauto.storage.encryption import LocalKeyring
 from medauto.storage.localfs import LocalFolderObjectStore
 from medauto.storage.objects import ObjectStore
 from medauto.storage.resources import InMemoryResourceStore, ResourceStore
@@ -49,7 +50,8 @@ def build_job_store(settings: Settings) -> JobStore:
 def build_object_store(settings: Settings) -> ObjectStore:
     if settings.s3_endpoint_url:
         return S3ObjectStore(settings.s3_endpoint_url, settings.region)
-    return LocalFolderObjectStore(settings.data_dir / "buckets")
+    # Outputs of jobs that name a KMSKey are sealed with the local key (S3 back ends do SSE-KMS instead).
+    return LocalFolderObjectStore(settings.data_dir / "buckets", keyring=LocalKeyring(settings.kms_key_path()))
 
 
 def build_resource_store(settings: Settings) -> ResourceStore:
@@ -88,6 +90,10 @@ class RunnerGroup:
 
 def build_executor(settings: Settings) -> Executor:
     processes = settings.job_processes or os.cpu_count() or 1
+    if settings.executor == "ray":
+        from medauto.jobs.executors.ray import RayExecutor
+
+        return RayExecutor(address=settings.ray_address, actors=processes)
     if processes <= 1:
         return InlineExecutor()
     from medauto.jobs.executors.local import ProcessPoolExecutorAdapter

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from medauto import __version__
+from medauto.batch_cli import add_batch, add_decrypt, run_batch, run_decrypt
 from medauto.config import Settings, load_settings
 
 log = logging.getLogger("medauto")
@@ -171,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_worker(sub)
     _add_vocab(sub)
     _add_eval(sub)
+    add_batch(sub)
+    add_decrypt(sub)
     return parser
 
 
@@ -310,6 +313,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "eval":
         configure_logging("warning")
         return run_eval(args)
+    if args.command in ("batch", "decrypt"):
+        try:
+            return run_batch(args) if args.command == "batch" else run_decrypt(args)
+        except (ValidationError, ValueError) as exc:
+            print(f"medauto: invalid settings:\n{exc}", file=sys.stderr)
+            return 1
     try:
         settings = _settings_from(args)
     except (ValidationError, ValueError) as exc:

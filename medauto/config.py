@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     job_stale_seconds: int = Field(
         120, ge=1, description="A running job whose worker sent no heartbeat for this long is taken over."
     )
+    executor: str = Field(
+        "local", pattern=r"^(local|ray)$", description="What analyses batch files: local (process pool) or ray."
+    )
+    ray_address: str | None = Field(None, description="Ray cluster to join (default: start a local one).")
+    local_kms_key_file: Path | None = Field(
+        None, description="Key that encrypts KMSKey job outputs in local folders (default <data_dir>/kms/local.key)."
+    )
     text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
     preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
     log_level: str = Field("info", description="debug, info, warning or error.")
@@ -85,6 +92,9 @@ class Settings(BaseSettings):
 
     def key_pairs(self) -> list[tuple[str, str, str]]:
         return parse_credentials(self.credentials)
+
+    def kms_key_path(self) -> Path:
+        return self.local_kms_key_file or self.data_dir / "kms" / "local.key"
 
 
 def parse_credentials(value: str) -> list[tuple[str, str, str]]:

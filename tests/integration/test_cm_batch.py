@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import Server
+from medauto.storage.encryption import MAGIC, LocalKeyring
+from medauto.storage.localfs import LocalFolderObjectStore
+from tests.conftest import ROOT, Server
 
 pytestmark = pytest.mark.integration
 ROLE = "arn:aws:iam::123456789012:role/medauto-batch"
@@ -188,3 +193,35 @@ def test_rxnorm_and_snomed_jobs(server: Server, cm: Any) -> None:
         assert wait_done(describe, job_id)["JobStatus"] == "COMPLETED"
         out = server.data_dir / "buckets" / "onto" / "o" / f"123456789012-{folder_type}-{job_id}" / "a.txt.out"
         assert code in out.read_text()
+
+
+def test_kms_key_outputs_are_encrypted_at_rest_in_local_buckets(server: Server, cm: Any, tmp_path: Path) -> None:
+    note = "Call John Smith at 555-123-4567 about his aspirin."
+    put_notes(server, "sealed", {"in/a.txt": note.encode()})
+    key_id = "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+    job_id = cm.start_phi_detection_job(
+        InputDataConfig={"S3Bucket": "sealed", "S3Key": "in/"},
+        OutputDataConfig={"S3Bucket": "sealed", "S3Key": "out"},
+        DataAccessRoleArn=ROLE,
+        LanguageCode="en",
+        KMSKey=key_id,
+    )["JobId"]
+    props = wait_done(cm.describe_phi_detection_job, job_id)
+    assert props["JobStatus"] == "COMPLETED" and props["KMSKey"] == key_id
+    folder = server.data_dir / "buckets" / "sealed" / "out" / f"123456789012-PHIDetection-{job_id}"
+    for name in ("a.txt.out", "Manifest", "success", "unprocessed"):
+        raw = (folder / name).read_bytes()
+        assert raw.startswith(MAGIC) and b"John" not in raw and b"PHIDetection" not in raw.split(b"\n", 2)[2]
+    key_file = server.data_dir / "kms" / "local.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    # The service's own reads see plain JSON; so does `medauto decrypt` with the server's data dir.
+    store = LocalFolderObjectStore(server.data_dir / "buckets", keyring=LocalKeyring(key_file))
+    result = json.loads(store.get("sealed", f"out/123456789012-PHIDetection-{job_id}/a.txt.out"))
+    assert {note[e["BeginOffset"] : e["EndOffset"]] for e in result["Entities"]} >= {"John Smith", "555-123-4567"}
+    cmd = [sys.executable, "-m", "medauto", "decrypt", str(folder / "Manifest")]
+    plain = subprocess.run([*cmd, "--data-dir", str(server.data_dir)], cwd=ROOT, capture_output=True, timeout=60)
+    assert plain.returncode == 0 and json.loads(plain.stdout)["Summary"]["Status"] == "COMPLETED"
+    other = tmp_path / "other"
+    LocalKeyring(other / "kms" / "local.key").seal(b"x", key_id)  # a different key
+    wrong = subprocess.run([*cmd, "--data-dir", str(other)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 1 and "not the one that encrypted it" in wrong.stderr
