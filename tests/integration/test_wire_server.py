@@ -65,7 +65,7 @@ def test_health_and_services(server: Server) -> None:
 
 def test_unimplemented_operation_is_a_modeled_error_with_request_id(server: Server) -> None:
     bda = server.client("bedrock-data-automation")
-    response = error_of(bda.list_blueprints)
+    response = error_of(bda.list_data_automation_libraries)
     assert response["Error"]["Code"] == "NotImplemented"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert len(response["ResponseMetadata"]["RequestId"]) == 36
