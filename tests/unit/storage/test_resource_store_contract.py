@@ -195,3 +195,32 @@ def test_sqlite_store_is_shared_through_the_file(tmp_path: Path) -> None:
         two.insert(res(2, name="name-1"))
     one.close()
     two.close()
+
+
+def _bump_in_process(path: str, times: int) -> None:
+    store = SqliteResourceStore(Path(path))
+
+    def bump(current: Resource) -> Resource:
+        return current.with_changes(body={"count": current.body["count"] + 1})
+
+    for _ in range(times):
+        modify(store, A, REGION, "blueprint", res(1).resource_id, bump)
+    store.close()
+
+
+def test_sqlite_store_loses_no_update_across_processes(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = tmp_path / "resources.sqlite"
+    store = SqliteResourceStore(path)
+    store.insert(res(1).with_changes(body={"count": 0}))
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_bump_in_process, args=(str(path), 25)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    final = store.get(A, REGION, "blueprint", res(1).resource_id)
+    assert final is not None and final.body["count"] == 75
+    store.close()
