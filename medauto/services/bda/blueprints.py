@@ -7,6 +7,7 @@ read and listed but not changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +44,7 @@ class BlueprintOperations(BlueprintListing):
     def _blueprint(self, context: RequestContext, params: dict[str, Any]) -> Target:
         return target(context, params["blueprintArn"], Kind.BLUEPRINT, "blueprintArn")
 
-    def _change(self, where: Target, change: Any) -> Resource:
+    def _change(self, where: Target, change: Callable[[Resource], Resource]) -> Resource:
         changed = modify(self._resources, where.account_id, where.region, where.kind, where.resource_id, change)
         if changed is None:
             raise missing(where)
@@ -99,14 +100,14 @@ class BlueprintOperations(BlueprintListing):
         _not_sample(where, "updated")
         schema = checked_schema(params["schema"])
         stage = params.get("blueprintStage")
-        chosen: list[str] = []
+        encryption = params.get("encryptionConfiguration")
 
         def update(current: Resource) -> Resource:
-            chosen[:] = [stage or current.body["defaultStage"]]
-            encryption = params.get("encryptionConfiguration")
-            return records.with_stage_schema(current, chosen[0], schema, datetime.now(UTC), encryption)
+            chosen = stage or current.body["defaultStage"]
+            return records.with_stage_schema(current, chosen, schema, datetime.now(UTC), encryption)
 
-        return {"blueprint": blueprint_view(self._change(where, update), chosen[0])}
+        updated = self._change(where, update)
+        return {"blueprint": blueprint_view(updated, stage or updated.body["defaultStage"])}
 
     @operation("DeleteBlueprint")
     def delete_blueprint(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -130,15 +131,13 @@ class BlueprintOperations(BlueprintListing):
     def create_blueprint_version(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         where = self._blueprint(context, params)
         _not_sample(where, "versioned")
-        made: list[str] = []
 
         def snapshot(current: Resource) -> Resource:
-            updated, number = records.with_new_version(current, current.body["defaultStage"], datetime.now(UTC))
-            made[:] = [number]
-            return updated
+            return records.with_new_version(current, current.body["defaultStage"], datetime.now(UTC))[0]
 
         def create() -> dict[str, Any]:
-            return {"blueprint": blueprint_view(self._change(where, snapshot), None, made[0])}
+            updated = self._change(where, snapshot)
+            return {"blueprint": blueprint_view(updated, None, str(updated.body["lastVersion"]))}
 
         return run_once(self._resources, context, params, create, validation)
 
