@@ -83,6 +83,8 @@ _EVAL_HELP = """\
 Measure the extraction engines on the public development data in shared/data (never on test splits) and
 print precision / recall / F1 per type. Suites: ncbi-disease and bc5cdr (disease and chemical NER, exact spans),
 negex (negation of a given condition), presidio (PHI spans, exact and overlap). Writes JSON with --out.
+`medauto eval sroie` runs the receipt blueprint on the SROIE developer receipts (company, date, address, total;
+--ocr engine reads the JPEGs with the document engine, --ocr ground-truth uses the annotated OCR lines).
 """
 
 
@@ -96,6 +98,7 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("suites", nargs="*", help="suites to run (default: all text suites)")
     p.add_argument("--data", help="the shared/data folder (default: ../shared/data next to the checkout)")
     p.add_argument("--out", help="write the figures as JSON to this file")
+    p.add_argument("--ocr", choices=["engine", "ground-truth"], help="sroie: text source (default: engine)")
 
 
 _VOCAB_HELP = """\
@@ -292,6 +295,10 @@ def run_eval(args: argparse.Namespace) -> int:
 
     from medauto.engines.text.evaluate import SUITES, default_data_dir, run_suites
 
+    if args.suites == ["sroie"]:
+        from medauto.engines.extraction.eval_sroie import run_sroie
+
+        return run_sroie(args.data, args.ocr, args.out)
     suites = args.suites or list(SUITES)
     unknown = [name for name in suites if name not in SUITES]
     if unknown:

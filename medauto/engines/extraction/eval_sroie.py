@@ -138,3 +138,18 @@ def _table(report: dict[str, Any]) -> str:
             out.append(f"{key:<10}{rule:<9}{s['precision']:>7.2f}{s['recall']:>7.2f}{s['f1']:>7.2f}")
     out.append(f"confidence ECE {report['calibration']['ece']:.3f} (lower is better; confidence ~ P(correct))")
     return "\n".join(out)
+
+
+def run_sroie(data: str | None, ocr: str | None, out: str | None) -> int:
+    """The ``medauto eval sroie`` command: print the table, write JSON with ``out``; exit status."""
+    import sys
+
+    folder = Path(data) if data else Path(__file__).resolve().parents[4] / "shared" / "data"
+    if not (folder / "sroie" / "key").is_dir():
+        print(f"medauto eval: no SROIE data under {folder} (use --data)", file=sys.stderr)
+        return 2
+    report = evaluate(folder, ocr or "engine", echo=lambda line: print(line, flush=True))
+    if out:
+        Path(out).write_text(json.dumps(report, indent=2))
+        print(f"wrote {out}")
+    return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medauto.engines.extraction.layout import Layout, PlacedLine
+from medauto.engines.extraction.layout import Layout, PlacedLine, same_row
 from medauto.engines.extraction.normalize import find_dates, find_emails, find_phones
 
 _LEGAL_SUFFIXES = {"sdn", "bhd", "s/b", "sb", "inc", "llc", "ltd", "limited", "corp", "corporation", "co", "plc",
@@ -134,7 +134,16 @@ def address_block(layout: Layout, after: PlacedLine | None, page: int = 0) -> He
     start = lines.index(after) + 1 if after is not None and after in lines else 0
     block: list[PlacedLine] = []
     skipped = 0
-    for line in lines[start : start + _HEADER_LINES + 4]:
+    queue = list(lines[start : start + _HEADER_LINES + 4])
+    while queue:
+        line = queue.pop(0)
+        if block and same_row(line.box, block[-1].box):
+            # A second column shares the rows: the block follows its own column.
+            under = layout.below(block[-1], max_gap_lines=1.6)
+            if under is None:
+                break
+            line = under
+            queue = [o for o in queue if o.order > under.order]
         text = line.text
         if _REGISTRATION_ONLY.match(text.strip()) or re.fullmatch(r"\(.*\)", text.strip()):
             if block:

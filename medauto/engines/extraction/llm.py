@@ -1,0 +1,181 @@
+"""``extraction.llm.v1``: blueprint extraction by any OpenAI-compatible chat endpoint (llama.cpp server, vLLM,
+Ollama, a hosted API), with the blueprint turned into a JSON-schema ``response_format``. Standard library only.
+
+Configured by environment (the factory takes no arguments): ``MEDAUTO_LLM_BASE_URL`` (e.g.
+``http://127.0.0.1:8080/v1``), ``MEDAUTO_LLM_MODEL``, optional ``MEDAUTO_LLM_API_KEY`` and
+``MEDAUTO_LLM_TIMEOUT`` (seconds). Values the model returns are located in the document's lines for page and box.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.request
+from typing import Any
+
+from medauto.engines import registry
+from medauto.engines.document.types import ParsedDocument
+from medauto.engines.extraction.layout import Layout, PlacedLine
+from medauto.engines.extraction.normalize import parse_boolean, parse_integer, parse_number
+from medauto.engines.extraction.result import ExtractionResult, FieldEvidence, assemble, missing
+from medauto.engines.extraction.schema import BlueprintSchema, FieldSpec, FieldType, InferenceType
+
+_FOUND, _NOT_FOUND = 0.8, 0.5  # confidence when the value is / is not printed verbatim in the document
+
+
+class LlmError(RuntimeError):
+    """The endpoint failed or answered something that is not the requested JSON."""
+
+
+def json_schema(blueprint: BlueprintSchema) -> dict[str, Any]:
+    """The blueprint as a strict JSON schema (every field required, null when absent)."""
+
+    def node(spec: FieldSpec) -> dict[str, Any]:
+        if spec.type is FieldType.OBJECT:
+            return _object(spec.children)
+        if spec.type is FieldType.ARRAY:
+            items = _object(spec.children) if spec.is_table else {"type": (spec.item_type or FieldType.STRING).value}
+            return {"type": "array", "items": items}
+        return {"type": [spec.type.value, "null"]}
+
+    def _object(children: tuple[FieldSpec, ...]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "required": [c.name for c in children],
+                "properties": {c.name: node(c) for c in children}}
+
+    return _object(blueprint.fields)
+
+
+def _instructions(blueprint: BlueprintSchema) -> str:
+    lines = []
+
+    def walk(specs: tuple[FieldSpec, ...]) -> None:
+        for spec in specs:
+            how = "derive it from the document" if spec.inference is InferenceType.INFERRED else "copy it as printed"
+            lines.append(f"- {'.'.join(spec.path)} ({spec.type.value}; {how}): {spec.instruction or spec.name}")
+            if spec.type is FieldType.OBJECT or spec.is_table:
+                walk(spec.children)
+
+    walk(blueprint.fields)
+    return "\n".join(lines)
+
+
+class LlmExtractor:
+    name = "extraction.llm.v1"
+
+    def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 120.0,
+                 max_chars: int = 24000) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self._api_key = api_key
+        self.timeout = timeout
+        self.max_chars = max_chars
+
+    @classmethod
+    def from_env(cls) -> LlmExtractor:
+        base_url = os.environ.get("MEDAUTO_LLM_BASE_URL", "")
+        if not base_url:
+            raise LlmError("extraction.llm.v1 needs MEDAUTO_LLM_BASE_URL (an OpenAI-compatible /v1 endpoint)")
+        return cls(base_url, os.environ.get("MEDAUTO_LLM_MODEL", "default"), os.environ.get("MEDAUTO_LLM_API_KEY", ""),
+                   float(os.environ.get("MEDAUTO_LLM_TIMEOUT", "120")))
+
+    def extract(self, document: ParsedDocument, blueprint: BlueprintSchema) -> ExtractionResult:
+        layout = Layout(document)
+        text = "\n".join(f"[page {line.page + 1}] {line.text}" for line in layout.lines)[: self.max_chars]
+        answer = self._complete(blueprint, text)
+        found: dict[tuple[str, ...], Any] = {}
+        for leaf in blueprint.leaves():
+            value = _lookup(answer, leaf.path)
+            if leaf.is_table:
+                rows = value if isinstance(value, list) else []
+                found[leaf.path] = [
+                    {c.name: _evidence(c, row.get(c.name) if isinstance(row, dict) else None, layout)
+                     for c in leaf.children}
+                    for row in rows
+                ]
+            elif leaf.type is FieldType.ARRAY:
+                item = FieldSpec(leaf.name, leaf.path, leaf.item_type or FieldType.STRING, leaf.inference)
+                items = value if isinstance(value, list) else []
+                found[leaf.path] = [e for e in (_evidence(item, v, layout) for v in items) if e.found]
+            else:
+                found[leaf.path] = _evidence(leaf, value, layout)
+        result = assemble(blueprint, found)
+        return ExtractionResult(result.values, result.evidence, engine=self.name)
+
+    def _complete(self, blueprint: BlueprintSchema, text: str) -> dict[str, Any]:
+        body = {
+            "model": self.model,
+            "temperature": 0,
+            "messages": [
+                {"role": "system", "content": "You extract fields from a document into JSON that follows the given "
+                 "schema. Use null for a field the document does not give. Fields:\n" + _instructions(blueprint)},
+                {"role": "user", "content": f"Document ({blueprint.document_class or 'document'}):\n{text}"},
+            ],
+            "response_format": {"type": "json_schema",
+                                "json_schema": {"name": "blueprint", "strict": True, "schema": json_schema(blueprint)}},
+        }
+        headers = {"Content-Type": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        request = urllib.request.Request(f"{self.base_url}/chat/completions", json.dumps(body).encode(), headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                reply = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise LlmError(f"LLM endpoint answered HTTP {exc.code}: {exc.read()[:300]!r}") from exc
+        except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as exc:
+            raise LlmError(f"LLM endpoint failed: {exc}") from exc
+        try:
+            content = reply["choices"][0]["message"]["content"]
+            answer = json.loads(content)
+        except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
+            raise LlmError(f"LLM reply is not the requested JSON: {str(reply)[:300]}") from exc
+        if not isinstance(answer, dict):
+            raise LlmError("LLM reply is not a JSON object")
+        return answer
+
+
+def _lookup(answer: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = answer
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _coerce(spec: FieldSpec, value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if spec.type is FieldType.NUMBER:
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else parse_number(text)
+    if spec.type is FieldType.INTEGER:
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) else parse_integer(text)
+    if spec.type is FieldType.BOOLEAN:
+        return value if isinstance(value, bool) else parse_boolean(text)
+    return text.strip() or None
+
+
+def _evidence(spec: FieldSpec, value: Any, layout: Layout) -> FieldEvidence:
+    typed = _coerce(spec, value)
+    if typed is None:
+        return missing(spec, confidence=_NOT_FOUND)
+    line = _locate(str(value), layout)
+    confidence = _FOUND if line is not None else _NOT_FOUND
+    if line is None:
+        return FieldEvidence(typed, confidence, spec.type, str(value))
+    return FieldEvidence(typed, confidence, spec.type, str(value), line.page, line.box)
+
+
+def _locate(text: str, layout: Layout) -> PlacedLine | None:
+    needle = " ".join(text.lower().split())
+    if not needle:
+        return None
+    for line in layout.lines:
+        if needle in " ".join(line.text.lower().split()):
+            return line
+    return None
+
+
+@registry.register("extraction.llm.v1")
+def load_llm() -> LlmExtractor:
+    return LlmExtractor.from_env()
