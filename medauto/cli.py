@@ -32,6 +32,8 @@ SigV4 signatures are verified by default against the key pair test/test (account
 def _add_backends(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", help="job store: sqlite (default, in the data dir), memory, or postgresql://...")
     p.add_argument("--s3-endpoint-url", help="serve buckets from this S3 API instead of local folders")
+    p.add_argument("--executor", choices=["local", "ray"], help="what analyses batch files (default local)")
+    p.add_argument("--ray-address", help="Ray cluster for --executor ray (default: start a local one)")
 
 
 _WORKER_HELP = """\
@@ -200,6 +202,8 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         s3_endpoint_url=arg("s3_endpoint_url"),
         job_threads=arg("job_threads"),
         job_processes=arg("job_processes"),
+        executor=arg("executor"),
+        ray_address=arg("ray_address"),
     )
 
 
