@@ -1,0 +1,89 @@
+"""Images and scanned PDFs through OCR (rapidocr's bundled models): text, word boxes, roles, multi-page TIFF."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from medauto.engines.document.ocr import split_words
+from medauto.engines.document.parser import parse_document
+from medauto.engines.document.types import Box, FileType, ParsedDocument, TextRole, TextSource
+from tests.unit.engines.document.samples import SCAN_LINES, encode, multipage_tiff, page_image, scanned_pdf
+
+BODY = [text for text, _, bold in SCAN_LINES if text and not bold]
+
+
+@pytest.fixture(scope="module")
+def page() -> Image.Image:
+    return page_image(SCAN_LINES)
+
+
+@pytest.fixture(scope="module")
+def png(page: Image.Image) -> ParsedDocument:
+    return parse_document(encode(page, "PNG"))
+
+
+def test_png_lines_read_exactly(png: ParsedDocument) -> None:
+    assert png.file_type is FileType.PNG
+    (only,) = png.pages
+    assert only.source is TextSource.OCR
+    assert (only.width_px, only.height_px) == (1240, 1754)
+    assert [line.text for line in only.lines] == [text for text, _, _ in SCAN_LINES if text]
+    assert all(line.confidence > 0.9 for line in only.lines)
+
+
+def test_png_word_boxes(png: ParsedDocument) -> None:
+    line = next(line for line in png.pages[0].lines if line.text.startswith("The lungs"))
+    assert [w.text for w in line.words] == ["The", "lungs", "are", "clear", "without", "focal", "consolidation."]
+    lefts = [w.box.left for w in line.words]
+    assert lefts == sorted(lefts)
+    for word in line.words:
+        assert 0 < word.box.width < 0.2 and 0.005 < word.box.height < 0.05
+        assert line.box.left - 0.005 <= word.box.left and word.box.right <= line.box.right + 0.005
+    # Drawn at x=110 px on a 1240 px page, 26 px text: the line starts near 0.089 of the width.
+    assert line.box.left == pytest.approx(110 / 1240, abs=0.01)
+
+
+def test_png_roles(png: ParsedDocument) -> None:
+    summary = [(e.role, e.heading_level, e.text) for e in png.elements]
+    assert summary[0] == (TextRole.TITLE, 1, "Radiology Report")
+    assert summary[1] == (TextRole.SECTION_TITLE, 2, "Findings")
+    assert (TextRole.SECTION_TITLE, 2, "Impression") in summary
+    paragraphs = [text for role, _, text in summary if role is TextRole.PARAGRAPH]
+    assert " ".join(paragraphs) == " ".join(BODY)
+    assert [e.reading_order for e in png.elements] == list(range(len(png.elements)))
+
+
+def test_jpeg_and_scanned_pdf_read_the_same_text(page: Image.Image, png: ParsedDocument) -> None:
+    jpeg = parse_document(encode(page, "JPEG", quality=85))
+    assert jpeg.file_type is FileType.JPEG
+    assert jpeg.text == png.text
+    scan = parse_document(scanned_pdf([page]))
+    assert scan.file_type is FileType.PDF
+    assert scan.pages[0].source is TextSource.OCR
+    assert scan.text == png.text
+
+
+def test_multipage_tiff() -> None:
+    first = page_image([("Page one says hello", 30, False)], size=(900, 400))
+    second = page_image([("Second page text here", 30, False)], size=(900, 400))
+    parsed = parse_document(multipage_tiff([first, second]))
+    assert parsed.file_type is FileType.TIFF
+    assert [p.text for p in parsed.pages] == ["Page one says hello", "Second page text here"]
+    assert [p.index for p in parsed.pages] == [0, 1]
+    assert [e.page_index for e in parsed.elements] == [0, 1]
+    assert len(parse_document(multipage_tiff([first, second]), max_pages=1).pages) == 1
+
+
+def test_ocr_off_keeps_pages_without_text(page: Image.Image) -> None:
+    parsed = parse_document(scanned_pdf([page, page]), ocr=False)
+    assert [len(p.lines) for p in parsed.pages] == [0, 0]
+    assert parsed.pages[0].width_px == 1240
+
+
+def test_proportional_word_boxes() -> None:
+    words = split_words("ab  cdef", Box(0.1, 0.2, 0.8, 0.05), 0.9)
+    assert [w.text for w in words] == ["ab", "cdef"]
+    assert words[0].box == Box(0.1, 0.2, 0.2, 0.05)
+    assert words[1].box.left == pytest.approx(0.5) and words[1].box.width == pytest.approx(0.4)
+    assert all(w.confidence == 0.9 for w in words)
