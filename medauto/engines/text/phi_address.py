@@ -172,8 +172,11 @@ class AddressFinder:
         i = 0
         while i < len(tokens):
             b, _, word = tokens[i]
+            if not word[0].isupper() or "'" in word or "\u2019" in word:
+                i += 1
+                continue
             window = text[max(0, b - 40) : b]
-            if not word[0].isupper() or "'" in word or "\u2019" in word or not _LOCATION.search(window):
+            if not _LOCATION.search(window):
                 i += 1
                 continue
             j = i
