@@ -369,22 +369,6 @@ def test_service_samples(bda: Any) -> None:
     assert [b["blueprintArn"] for b in used["blueprints"]] == [invoice["blueprintArn"]]
 
 
-def test_resources_survive_a_restart(data_dir: Path, bda: Any, bda_server: Server) -> None:
-    blueprint = new_blueprint(bda, tags=[{"key": "keep", "value": "yes"}])
-    stop_server(bda_server)
-    again = start_server(data_dir, "--credentials", CREDENTIALS, "--job-threads", "0")
-    try:
-        client = again.client("bedrock-data-automation")
-        assert (
-            client.get_blueprint(blueprintArn=blueprint["blueprintArn"])["blueprint"]["schema"] == blueprint["schema"]
-        )
-        assert client.list_tags_for_resource(resourceARN=blueprint["blueprintArn"])["tags"] == [
-            {"key": "keep", "value": "yes"}
-        ]
-    finally:
-        stop_server(again)
-
-
 def test_postgresql_store_end_to_end(tmp_path: Path) -> None:
     """The same operations on the PostgreSQL store, shared by two servers (a fresh account per run)."""
     import os
@@ -429,3 +413,65 @@ def test_postgresql_store_end_to_end(tmp_path: Path) -> None:
     finally:
         stop_server(one)
         stop_server(two)
+
+
+def test_libraries(bda_server: Server) -> None:
+    client = bda_server.client("bedrock-data-automation", key="other", secret="other")
+    name = unique("vocab")
+    made = client.create_data_automation_library(libraryName=name, libraryDescription="Drug names")
+    assert made["ResponseMetadata"]["HTTPStatusCode"] == 201 and made["status"] == "ACTIVE"
+    arn = made["libraryArn"]
+    assert re.fullmatch(rf"arn:aws:bedrock:us-east-1:{OTHER}:data-automation-library/[0-9a-f]{{12}}", arn)
+    library = client.get_data_automation_library(libraryArn=arn)["library"]
+    assert (library["libraryName"], library["libraryDescription"], library["status"]) == (name, "Drug names", "ACTIVE")
+    client.update_data_automation_library(libraryArn=arn, libraryDescription="Brand and generic drug names")
+    assert client.get_data_automation_library(libraryArn=arn)["library"]["libraryDescription"].startswith("Brand")
+    code, status, _, _ = error_of(client.create_data_automation_library, libraryName=name)
+    assert (code, status) == ("ConflictException", 409)
+    client.tag_resource(resourceARN=arn, tags=[{"key": "kind", "value": "vocabulary"}])
+    assert client.list_tags_for_resource(resourceARN=arn)["tags"] == [{"key": "kind", "value": "vocabulary"}]
+
+    project = client.create_data_automation_project(
+        projectName=unique("with-library"),
+        standardOutputConfiguration=STANDARD,
+        dataAutomationLibraryConfiguration={"libraries": [{"libraryArn": arn}]},
+    )
+    linked = client.list_data_automation_libraries(projectFilter={"projectArn": project["projectArn"]})["libraries"]
+    assert [item["libraryArn"] for item in linked] == [arn]
+    users = client.list_data_automation_projects(libraryFilter={"libraryArn": arn})["projects"]
+    assert [p["projectArn"] for p in users] == [project["projectArn"]]
+    assert arn in [item["libraryArn"] for item in client.list_data_automation_libraries()["libraries"]]
+    code, status, message, _ = error_of(client.delete_data_automation_library, libraryArn=arn)
+    assert (code, status) == ("ConflictException", 409) and project["projectArn"] in message
+
+    client.delete_data_automation_project(projectArn=project["projectArn"])
+    code, status, _, response = error_of(
+        client.list_data_automation_libraries, projectFilter={"projectArn": project["projectArn"]}
+    )
+    assert (code, status, response["fieldList"][0]["name"]) == ("ValidationException", 400, "projectFilter.projectArn")
+    assert client.delete_data_automation_library(libraryArn=arn)["status"] == "DELETING"
+    assert error_of(client.get_data_automation_library, libraryArn=arn)[:2] == ("ResourceNotFoundException", 404)
+    code, _, message, _ = error_of(
+        client.create_data_automation_project,
+        projectName=unique("ghost-library"),
+        standardOutputConfiguration=STANDARD,
+        dataAutomationLibraryConfiguration={"libraries": [{"libraryArn": arn}]},
+    )
+    assert (code, message) == ("ValidationException", f"Data automation library {arn} does not exist.")
+
+
+# Last in the module: it stops the module's server.
+def test_resources_survive_a_restart(data_dir: Path, bda: Any, bda_server: Server) -> None:
+    blueprint = new_blueprint(bda, tags=[{"key": "keep", "value": "yes"}])
+    stop_server(bda_server)
+    again = start_server(data_dir, "--credentials", CREDENTIALS, "--job-threads", "0")
+    try:
+        client = again.client("bedrock-data-automation")
+        assert (
+            client.get_blueprint(blueprintArn=blueprint["blueprintArn"])["blueprint"]["schema"] == blueprint["schema"]
+        )
+        assert client.list_tags_for_resource(resourceARN=blueprint["blueprintArn"])["tags"] == [
+            {"key": "keep", "value": "yes"}
+        ]
+    finally:
+        stop_server(again)

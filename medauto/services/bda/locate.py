@@ -11,7 +11,11 @@ from medauto.services.bda.samples import SampleBlueprint, sample_blueprint
 from medauto.services.context import RequestContext
 from medauto.storage.resources import Resource, ResourceStore
 
-LABELS = {Kind.BLUEPRINT: "Blueprint", Kind.PROJECT: "Data automation project"}
+LABELS = {
+    Kind.BLUEPRINT: "Blueprint",
+    Kind.PROJECT: "Data automation project",
+    Kind.LIBRARY: "Data automation library",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medauto.services.bda import records
-from medauto.services.bda.arns import Kind
+from medauto.services.bda.arns import Kind, parse_arn
 from medauto.services.bda.errors import conflict, not_found, quota_exceeded, validation
 from medauto.services.bda.idempotency import run_once
 from medauto.services.bda.locate import Target, load, missing, target
@@ -65,9 +65,18 @@ class ProjectOperations:
                 raise validation(f"Blueprint {arn}{detail} does not exist.", f"{path}.blueprintArn")
         libraries = params.get("dataAutomationLibraryConfiguration", {}).get("libraries", [])
         for i, library in enumerate(libraries):
-            # medauto serves no data automation libraries yet, so none can be referenced.
-            path = f"dataAutomationLibraryConfiguration.libraries[{i}].libraryArn"
-            raise validation(f"Data automation library {library['libraryArn']} does not exist.", path)
+            arn = library["libraryArn"]
+            parsed = parse_arn(arn)
+            found = (
+                parsed is not None
+                and parsed.account_id == context.account_id
+                and self._resources.get(
+                    context.account_id, parsed.region or context.region, Kind.LIBRARY, parsed.resource_id
+                )
+            )
+            if not found:
+                path = f"dataAutomationLibraryConfiguration.libraries[{i}].libraryArn"
+                raise validation(f"Data automation library {arn} does not exist.", path)
 
     @operation("CreateDataAutomationProject")
     def create_data_automation_project(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
