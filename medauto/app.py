@@ -23,7 +23,9 @@ from medauto.protocols.sigv4 import Credential, SigV4Verifier
 from medauto.protocols.specs import Service, service_model
 from medauto.services.bda.provider import BdaProvider
 from medauto.services.bda_runtime.catalog import StoreCatalog
+from medauto.services.bda_runtime.custom_output import engine_stage
 from medauto.services.bda_runtime.invocations import STATUSES as BDA_STATUSES
+from medauto.services.bda_runtime.processing import MB, Limits
 from medauto.services.bda_runtime.provider import BdaRuntimeProvider
 from medauto.services.comprehendmedical.provider import ComprehendMedicalProvider
 from medauto.storage.encryption import LocalKeyring
@@ -119,7 +121,20 @@ def build_components(settings: Settings) -> Components:
     cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())
     executor = build_executor(settings)
     resources = build_resource_store(settings)
-    bda_runtime = BdaRuntimeProvider(jobs, objects, StoreCatalog(resources), resources)
+    limits = Limits(
+        document_bytes=settings.bda_max_document_mb * MB,
+        image_bytes=settings.bda_max_image_mb * MB,
+        document_pages=settings.bda_max_pages,
+        unsplit_pages=settings.bda_max_pages,
+    )
+    bda_runtime = BdaRuntimeProvider(
+        jobs,
+        objects,
+        StoreCatalog(resources),
+        resources,
+        limits=limits,
+        custom_stage=engine_stage(settings.extraction_engine),
+    )
     stale_after = timedelta(seconds=settings.job_stale_seconds)
     threads = max(1, settings.job_threads)
     runner = RunnerGroup(

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     )
     text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
     preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
+    bda_max_document_mb: int = Field(500, ge=1, description="Largest DOCUMENT asset BDA invocations accept (MB).")
+    bda_max_image_mb: int = Field(5, ge=1, description="Largest IMAGE asset BDA invocations accept (MB).")
+    bda_max_pages: int = Field(3000, ge=1, description="Most pages a BDA document may have.")
+    extraction_engine: str = Field(
+        "extraction.rules.v1",
+        description="Blueprint field extraction engine: extraction.rules.v1 (offline) or extraction.llm.v1 "
+        "(an OpenAI-compatible endpoint set by MEDAUTO_LLM_BASE_URL / MEDAUTO_LLM_MODEL).",
+    )
     log_level: str = Field("info", description="debug, info, warning or error.")
     access_log: bool = Field(False, description="Log one line per HTTP request.")
 

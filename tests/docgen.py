@@ -5,6 +5,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+FIELDS = (
+    ("Patient Name", "Maria Lopez"),
+    ("Date of Birth", "07/14/1961"),
+    ("Ordering Provider", "Dr. Alan Chen"),
+    ("Collection Date", "03/05/2024"),
+    ("Accession Number", "LAB-20240305-117"),
+)
 LAB_ROWS = (("Test", "Result", "Unit"), ("Hemoglobin", "13.5", "g/dL"), ("Glucose", "98", "mg/dL"))
 
 
@@ -18,8 +25,10 @@ def lab_report_pdf(pages: int = 1) -> bytes:
         pdf.cell(0, 14, "Laboratory Report" if page == 0 else f"Laboratory Report, page {page + 1}", new_x="LMARGIN",
                  new_y="NEXT")
         pdf.set_font("Helvetica", "", 11)
-        pdf.multi_cell(0, 6, "Patient: Maria Lopez. Collected on 2024-03-05 at Riverside Clinic. "
-                             "The results below were reviewed by the attending physician.")
+        for label, value in FIELDS:
+            pdf.cell(0, 6, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.multi_cell(0, 6, "The results below were reviewed by the attending physician at Riverside Clinic.")
         pdf.ln(4)
         with pdf.table() as table:
             for row in LAB_ROWS:

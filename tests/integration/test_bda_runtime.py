@@ -134,3 +134,37 @@ def test_async_corrupt_input_ends_in_client_error_with_nothing_written(server: S
     status = wait_status(runtime, arn)
     assert status["status"] == "ClientError" and status["errorMessage"]
     assert not (server.data_dir / "buckets" / "bda-out" / "bad-runs").exists()
+
+
+def test_project_blueprint_gives_custom_output(server: Server, runtime: Any) -> None:
+    control = server.client("bedrock-data-automation")
+    receipt = "arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-receipt"
+    lab = "arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-lab-report"
+    project = control.create_data_automation_project(
+        projectName="clinic-intake",
+        standardOutputConfiguration={
+            "document": {"extraction": {"granularity": {"types": ["PAGE"]}, "boundingBox": {"state": "ENABLED"}}}
+        },
+        customOutputConfiguration={"blueprints": [{"blueprintArn": receipt}, {"blueprintArn": lab}]},
+    )["projectArn"]
+    response = runtime.invoke_data_automation(
+        inputConfiguration={"bytes": lab_report_pdf()},
+        dataAutomationProfileArn=PROFILE,
+        dataAutomationConfiguration={"dataAutomationProjectArn": project},
+    )
+    [segment] = response["outputSegments"]
+    assert "elements" not in json.loads(segment["standardOutput"])  # the project's granularity
+    assert segment["customOutputStatus"] == "MATCH"
+    custom = json.loads(segment["customOutput"])
+    assert custom["matched_blueprint"]["arn"] == lab and 0 < custom["matched_blueprint"]["confidence"] <= 1
+    assert custom["document_class"]["type"] == "Lab Report"
+    assert custom["split_document"]["page_indices"] == [0]
+    patient = custom["inference_result"]["patient"]
+    assert patient["name"] == "Maria Lopez" and patient["date_of_birth"] == "1961-07-14"
+    assert custom["inference_result"]["accession_number"] == "LAB-20240305-117"
+    explained = custom["explainability_info"][0]
+    assert set(explained) == set(custom["inference_result"])
+    name = explained["patient"]["name"]
+    assert name["value"] == "Maria Lopez" and name["type"] == "string" and 0 < name["confidence"] <= 1
+    [geometry] = name["geometry"]
+    assert geometry["page"] == 1 and 0 < geometry["boundingBox"]["width"] < 1

@@ -109,3 +109,27 @@ class BlueprintStage:
         blueprint = self._blueprints[best]
         result = self._extractor.extract(part, blueprint.schema)
         return MATCH, custom_result(blueprint, confidence, result, list(range(pages[0], pages[1] + 1)))
+
+
+def engine_stage(engine_name: str) -> Callable[[list[dict[str, Any]]], BlueprintStage]:
+    """A factory of BlueprintStage over the registered extraction engine ``engine_name`` (loaded on first use)."""
+
+    def classify(document: ParsedDocument, schemas: list[BlueprintSchema]) -> tuple[int | None, float]:
+        from medauto.engines.extraction.classify import classify_document
+
+        found = classify_document(document, schemas)
+        return found.index, found.score
+
+    def split(document: ParsedDocument, schemas: list[BlueprintSchema]) -> list[tuple[int, int]]:
+        from medauto.engines.extraction.classify import split_document
+
+        return [(min(s.page_indices), max(s.page_indices)) for s in split_document(document, schemas)]
+
+    def build(blueprints: list[dict[str, Any]]) -> BlueprintStage:
+        from medauto.engines import registry
+        from medauto.engines.extraction.engines import ensure_registered
+
+        ensure_registered()
+        return BlueprintStage(load_blueprints(blueprints), registry.get(engine_name), classify, split)
+
+    return build
