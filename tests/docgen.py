@@ -50,3 +50,42 @@ def receipt_png(lines: tuple[str, ...] = ("ROUKEA CAFE", "12 JALAN MERDEKA", "TO
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+RECEIPT_LINES = (
+    "ROUKEA CAFE",
+    "12 JALAN MERDEKA, 50000 KUALA LUMPUR",
+    "TEL: 03-2345 6789",
+    "RECEIPT NO: 004512",
+    "DATE: 25/12/2018",
+    "NASI LEMAK 2 x 4.50 9.00",
+    "TEH TARIK 1 x 3.50 3.50",
+    "SUBTOTAL 12.50",
+    "TOTAL 12.50",
+    "CASH 20.00",
+    "CHANGE 7.50",
+)
+
+
+def bundle_pdf() -> bytes:
+    """A lab report (2 pages, the second marked as a continuation) followed by a one-page receipt."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=False)
+    for page in range(2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 22)
+        pdf.cell(0, 14, "Laboratory Report", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 11)
+        for label, value in FIELDS:
+            pdf.cell(0, 6, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+        for row in LAB_ROWS:
+            pdf.cell(0, 6, "    ".join(row), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(-20)
+        pdf.cell(0, 6, f"Page {page + 1} of 2")
+    pdf.add_page()
+    pdf.set_font("Courier", "", 12)
+    for line in RECEIPT_LINES:
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import Server
-from tests.docgen import lab_report_pdf, receipt_png
+from tests.docgen import bundle_pdf, lab_report_pdf, receipt_png
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "123456789012"
@@ -168,3 +168,39 @@ def test_project_blueprint_gives_custom_output(server: Server, runtime: Any) -> 
     assert name["value"] == "Maria Lopez" and name["type"] == "string" and 0 < name["confidence"] <= 1
     [geometry] = name["geometry"]
     assert geometry["page"] == 1 and 0 < geometry["boundingBox"]["width"] < 1
+
+
+def test_async_splitter_gives_one_segment_per_logical_document(server: Server, runtime: Any) -> None:
+    control = server.client("bedrock-data-automation")
+    public = "arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-"
+    project = control.create_data_automation_project(
+        projectName="mail-room",
+        standardOutputConfiguration={
+            "document": {"extraction": {"granularity": {"types": ["PAGE"]}, "boundingBox": {"state": "DISABLED"}}}
+        },
+        customOutputConfiguration={
+            "blueprints": [{"blueprintArn": public + name} for name in ("receipt", "lab-report", "invoice")]
+        },
+        overrideConfiguration={"document": {"splitter": {"state": "ENABLED"}}},
+    )["projectArn"]
+    put(server, "bda-in", "mail/bundle.pdf", bundle_pdf())
+    (server.data_dir / "buckets" / "bda-out").mkdir(parents=True, exist_ok=True)
+    arn = runtime.invoke_data_automation_async(
+        inputConfiguration={"s3Uri": "s3://bda-in/mail/bundle.pdf"},
+        outputConfiguration={"s3Uri": "s3://bda-out/mail"},
+        dataAutomationProfileArn=PROFILE,
+        dataAutomationConfiguration={"dataAutomationProjectArn": project, "stage": "LIVE"},
+    )["invocationArn"]
+    status = wait_status(runtime, arn)
+    assert status["status"] == "Success", status
+    index = read_json(server, status["outputConfiguration"]["s3Uri"])
+    segments = index["output_metadata"][0]["segment_metadata"]
+    assert [s["custom_output_status"] for s in segments] == ["MATCH", "MATCH"]
+    lab, receipt = (read_json(server, s["custom_output_path"]) for s in segments)
+    assert lab["split_document"]["page_indices"] == [0, 1] and lab["matched_blueprint"]["name"].endswith("lab-report")
+    assert receipt["split_document"]["page_indices"] == [2]
+    assert receipt["matched_blueprint"]["name"].endswith("receipt")
+    assert receipt["inference_result"]["total"] == 12.5
+    standard = read_json(server, segments[1]["standard_output_path"])
+    assert (standard["metadata"]["start_page_index"], standard["metadata"]["end_page_index"]) == (2, 2)
+    assert standard["metadata"]["logical_subdocument_id"] == "1"
