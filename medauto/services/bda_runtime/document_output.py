@@ -17,6 +17,7 @@ from medauto.services.bda_runtime.options import DocumentOptions
 from medauto.services.bda_runtime.representation import (
     element_representation,
     joined_representation,
+    table_csv,
 )
 
 
@@ -140,3 +141,19 @@ def document_standard_output(
         if "WORD" in options.granularity:
             result["text_words"] = words
     return result
+
+
+def document_files(parsed: ParsedDocument, page_range: tuple[int, int]) -> tuple[tuple[str, bytes, str], ...]:
+    """additionalFileFormat: the segment as markdown and plain text, and each table as CSV (in reading order)."""
+    start, end = page_range
+    elements = sorted(
+        (e for p in parsed.pages if start <= p.index <= end for e in p.elements), key=lambda e: e.reading_order
+    )
+    rendered = joined_representation(elements, ("MARKDOWN", "PLAIN_TEXT"))
+    files = [
+        ("result.md", rendered["markdown"].encode(), "text/markdown"),
+        ("result.txt", rendered["text"].encode(), "text/plain"),
+    ]
+    tables = [e.table for e in elements if e.kind is ElementKind.TABLE and e.table is not None]
+    files += [(f"table_{n}.csv", table_csv(t).encode(), "text/csv") for n, t in enumerate(tables)]
+    return tuple(files)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from medauto.services.bda_runtime.processing import AssetResult
+from medauto.services.bda_runtime.processing import AssetResult, Segment
 from medauto.storage.objects import ObjectStore
 
 JSON = "application/json"
@@ -54,6 +54,7 @@ def write_results(
     segments: list[dict[str, Any]] = []
     for index, segment in enumerate(result.segments):
         standard = root.child(asset, "standard_output", str(index), "result.json")
+        _link_files(objects, segment, root.child(asset, "standard_output", str(index), "assets"), kms_key_id)
         objects.put(standard.bucket, standard.key, _dump(segment.standard), kms_key_id=kms_key_id, content_type=JSON)
         entry: dict[str, Any] = {"standard_output_path": standard.uri}
         if segment.custom is not None:
@@ -76,6 +77,18 @@ def write_results(
     index_location = root.child("job_metadata.json")
     objects.put(index_location.bucket, index_location.key, _dump(metadata), kms_key_id=kms_key_id, content_type=JSON)
     return index_location
+
+
+def _link_files(objects: ObjectStore, segment: Segment, folder: S3Location, kms_key_id: str | None) -> None:
+    """Write the segment's additional files and point the standard output's tables at their CSV."""
+    tables = [e for e in segment.standard.get("elements", []) if e["type"] == "TABLE"]
+    for name, data, content_type in segment.files:
+        where = folder.child(name)
+        objects.put(where.bucket, where.key, data, kms_key_id=kms_key_id, content_type=content_type)
+        if name.startswith("table_") and name.endswith(".csv"):
+            n = int(name[len("table_") : -len(".csv")])
+            if n < len(tables):
+                tables[n]["csv_s3_uri"] = where.uri
 
 
 def _dump(document: dict[str, Any]) -> bytes:

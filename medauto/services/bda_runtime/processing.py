@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from medauto.engines.document.types import DocumentError, ParsedDocument
-from medauto.services.bda_runtime.document_output import AssetInfo, document_standard_output
+from medauto.services.bda_runtime.document_output import AssetInfo, document_files, document_standard_output
 from medauto.services.bda_runtime.image_output import image_standard_output
 from medauto.services.bda_runtime.modality import Modality, UnsupportedAsset, route, sniff
 from medauto.services.bda_runtime.options import InvocationOptions
@@ -44,6 +44,8 @@ class Segment:
     standard: dict[str, Any]
     custom: dict[str, Any] | None = None
     custom_status: str | None = None  # MATCH | NO_MATCH; None when no blueprint applies
+    # Extra files written beside result.json when additionalFileFormat is on: (name, bytes, content type).
+    files: tuple[tuple[str, bytes, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,5 +105,6 @@ def process_asset(
     for index, pages in enumerate(ranges):
         standard = document_standard_output(parsed, options.document, asset, segment_index=index, page_range=pages)
         status, output = custom.extract(parsed, pages) if custom else (None, None)
-        segments.append(Segment(standard, output, status))
+        files = document_files(parsed, pages) if options.document.additional_files else ()
+        segments.append(Segment(standard, output, status, files))
     return AssetResult(modality, tuple(segments))

@@ -135,3 +135,25 @@ def test_unknown_invocation_is_not_found() -> None:
         with pytest.raises(ServiceError) as err:
             _call(provider, op, params)
         assert (err.value.code, err.value.status) == ("ResourceNotFoundException", 404)
+
+
+def test_additional_files_are_written_beside_the_result() -> None:
+    provider, jobs, objects, catalog = _setup()
+    catalog.projects[PROJECT] = {
+        "projectArn": PROJECT,
+        "standardOutputConfiguration": {"document": {"outputFormat": {
+            "textFormat": {"types": ["MARKDOWN"]}, "additionalFileFormat": {"state": "ENABLED"}}}},
+    }
+    objects.put("inbox", "a.pdf", PDF)
+    arn = _call(provider, "invoke_data_automation_async", {
+        "inputConfiguration": {"s3Uri": "s3://inbox/a.pdf"}, "outputConfiguration": {"s3Uri": "s3://outbox/r"},
+        "dataAutomationProfileArn": PROFILE, "dataAutomationConfiguration": {"dataAutomationProjectArn": PROJECT},
+    })["invocationArn"]
+    JobRunner(jobs, provider.batch_handlers(), statuses=STATUSES).run_once()
+    job_id = arn.rsplit("/", 1)[1]
+    folder = f"r/{job_id}/0/standard_output/0"
+    assert objects.get("outbox", f"{folder}/assets/result.md").decode().startswith("# Discharge Summary")
+    assert objects.get("outbox", f"{folder}/assets/table_0.csv").decode().splitlines()[1] == "Troponin,0.02,ng/mL"
+    result = json.loads(objects.get("outbox", f"{folder}/result.json"))
+    [table] = [e for e in result["elements"] if e["type"] == "TABLE"]
+    assert table["csv_s3_uri"] == f"s3://outbox/{folder}/assets/table_0.csv"
