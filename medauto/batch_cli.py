@@ -86,7 +86,7 @@ class ProgressReporter:
         self._stream = stream
         self._tty = stream.isatty()
         self._interval = interval
-        self._last = 0.0
+        self._last: float | None = None  # the first report is always shown
         self._drawn = False
 
     @staticmethod
@@ -105,7 +105,7 @@ class ProgressReporter:
             self._stream.write(f"\r[{bar:<30}] {share:4.0%} {self.describe(processed, total, elapsed)}\x1b[K")
             self._stream.flush()
             self._drawn = True
-        elif time.monotonic() - self._last >= self._interval:
+        elif self._last is None or time.monotonic() - self._last >= self._interval:
             self._last = time.monotonic()
             self._stream.write(f"medauto batch: {self.describe(processed, total, elapsed)}\n")
             self._stream.flush()

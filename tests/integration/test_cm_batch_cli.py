@@ -101,14 +101,23 @@ def test_batch_completed_inside_the_input_folder_and_failures(tmp_path: Path) ->
     data = ["--data-dir", str(tmp_path / "data"), "--processes", "1"]
     first = medauto("batch", str(notes), "--out", str(notes / "out"), "--job", "phi", *data)
     assert first.returncode == 0, first.stderr + first.stdout  # COMPLETED
-    # A second run into the same place does not read the first run's outputs as notes.
-    second = medauto("batch", str(notes), "--out", str(notes / "out"), "--job", "icd10cm", *data)
+    # A second run into the same place does not read the first run's outputs as notes; with --kms-key its
+    # outputs are encrypted with the local key, and `medauto decrypt` reads them back.
+    second = medauto("batch", str(notes), "--out", str(notes / "out"), "--job", "icd10cm", "--kms-key", "alias/ward",
+                     *data)  # fmt: skip
     assert second.returncode == 0, second.stderr + second.stdout
     phi = load(job_folder(notes / "out", "PHIDetection") / "a.txt.out")
     assert {e["Type"] for e in phi["Entities"]} >= {"NAME", "PHONE_OR_FAX"}
     icd = job_folder(notes / "out", "ICD10CMInference")
-    assert load(icd / "Manifest")["Summary"]["InputFileCount"] == 1
-    assert "I10" in (icd / "a.txt.out").read_text()
+    sealed = (icd / "a.txt.out").read_bytes()
+    assert sealed.startswith(b"MEDAUTO-SEALED-v1\n") and b"I10" not in sealed
+    assert (tmp_path / "data" / "kms" / "local.key").is_file()
+    manifest = medauto("decrypt", str(icd / "Manifest"), "--data-dir", str(tmp_path / "data"))
+    assert json.loads(manifest.stdout)["Summary"]["InputFileCount"] == 1
+    plain = tmp_path / "icd.json"
+    decrypted = medauto("decrypt", str(icd / "a.txt.out"), "--data-dir", str(tmp_path / "data"), "--out", str(plain))
+    assert decrypted.returncode == 0
+    assert "I10" in plain.read_text()
     empty = tmp_path / "empty"
     empty.mkdir()
     failed = medauto("batch", str(empty), "--out", str(tmp_path / "o"), "--job", "entities", *data)

@@ -229,11 +229,13 @@ class BatchJobHandler:
         }
 
         # "Files" lists input paths as the service does; "Reasons" says why each was skipped.
+        unprocessed = sorted(unprocessed, key=lambda u: u["Input"])
         skipped = {
             "Files": [u["Input"] for u in unprocessed],
             "Reasons": {u["Input"]: u["Reason"] for u in unprocessed},
         }
-        files = (("success", {"Files": success}), ("unprocessed", skipped), ("Manifest", {"Summary": summary}))
+        done = sorted(success, key=lambda e: str(e["Input"]))  # input order, whichever attempt wrote the output
+        files = (("success", {"Files": done}), ("unprocessed", skipped), ("Manifest", {"Summary": summary}))
         for name, content in files:
             self._objects.put(
                 out_bucket,
