@@ -20,9 +20,11 @@ from __future__ import annotations
 import bisect
 import time
 
+from medauto.engines.text.crf_ner import GAZETTEER_FILE, MODEL_DIR
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.phi_address import AddressFinder
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
+from medauto.engines.text.phi_medications import MedicationNames, read_drug_names
 from medauto.engines.text.phi_names import TOKEN, NameFinder
 from medauto.engines.text.phi_patterns import Hit, find_patterns
 from medauto.engines.text.phi_profession import ProfessionFinder
@@ -62,17 +64,19 @@ def resolve(hits: list[Hit]) -> list[Hit]:
 class PhiRecognizer:
     """Finds PHI in a :class:`Doc`; build once with :meth:`load` and share (it is read-only)."""
 
-    def __init__(self, lexicon: PhiLexicon) -> None:
+    def __init__(self, lexicon: PhiLexicon, medications: MedicationNames | None = None) -> None:
         self.lexicon = lexicon
         self._address = AddressFinder(lexicon)
-        self._names = NameFinder(lexicon)
+        self._names = NameFinder(lexicon, medications)
         self._professions = ProfessionFinder(lexicon)
         self.load_seconds = 0.0
 
     @classmethod
     def load(cls) -> PhiRecognizer:
         start = time.perf_counter()
-        recognizer = cls(load_lexicon())
+        lexicon = load_lexicon()
+        # Drug names come from the NER model's gazetteer: "Lyrica 75 mg" is a medication, not a person.
+        recognizer = cls(lexicon, MedicationNames(read_drug_names(MODEL_DIR / GAZETTEER_FILE), lexicon))
         recognizer.load_seconds = time.perf_counter() - start
         return recognizer
 

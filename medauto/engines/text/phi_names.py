@@ -9,67 +9,21 @@ then coordinated words ("Lamovec and Morales") and later mentions of a found sur
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import NamedTuple
 
 import regex as re
 
+from medauto.engines.text import phi_name_cues as cues
 from medauto.engines.text import phi_words as words
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold
+from medauto.engines.text.phi_medications import MedicationNames
 from medauto.engines.text.phi_patterns import Hit, interval_index, overlaps_any
 
 TOKEN = re.compile(r"\p{L}[\p{L}\p{M}]*(?:(?:['\u2019](?![sS]\b)|-)\p{L}[\p{L}\p{M}]*)*")
-_CUE_BEFORE = re.compile(rf"(?:^|\W)(?:{words.NAME_CUES})(?:[ \t]+|[ \t]*,[ \t]*|\?[ \t]*)$", re.I)
-_FIELD_BEFORE = re.compile(rf"(?:^|\n)[ \t>*-]*{words.FIELD_LABELS}[ \t]*[:#][ \t]*$", re.I)
-_FIELD_END = re.compile(
-    r"^(?:[ \t]*(?:$|\n)|[ \t]{2,}|[ \t]*[;|(]|[ \t]*,?[ \t]*(?:DOB|D\.O\.B|MRN|Age|Sex|DOS|Date|ID|MD|M\.D\.|RN|\d)\b)"
-)
-_CUE_AFTER = re.compile(
-    r"^(?:'s|\u2019s)?\s*(?:,\s*(?:the|a|an|\d{1,3}|MD|M\.D\.|RN|DDS)\b|lives|lived|said|says|stated|states|reports|reported"
-    r"|denies|denied|explained|asked|told|shouted|wrote|writes|is\s+from|was\s+born|began|had\s+given|spent"
-    r"|listed|will\s+be|has\s+been|is\s+(?:a|an)\s+\d|presented|presents|complains|was\s+seen|agreed|\(\s*\d)\b",
-    re.I,
-)
-# Weaker: adds evidence to a known name ("Nora is very reliable", "Leif, can I ..."), not enough for an unknown word.
-_WEAK_AFTER = re.compile(
-    r"^(?:'s|\u2019s)?\s*(?:is|was|has|had|will|would|can|could|did|does|and\s+I|,\s*(?:can|could|would|will|please|are|do|did|have|I)"
-    r"|\s*[!?])\b",
-    re.I,
-)
-_TITLE_BEFORE = re.compile(r"(?:^|[^\w.])(?P<t>Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Doctor|Professor|Sir|Dame|Rev)\.?\s+$", re.I)
-_LOCATION_BEFORE = re.compile(r"\b(?:in|from|to|at|near|of)\s+$", re.I)
-_NAMED = re.compile(r"(?:name(?:\s+is|\s*:|\?)|named|called|calls?\s+me|known\s+as)\W*\s*$", re.I)
-_STREET_WORDS = frozenset(
-    words.words(
-        "street st avenue ave road rd boulevard blvd drive highway hwy parkway pkwy terrace crescent court ct "
-        "plaza alley"
-    )
-)
-_NOT_A_PERSON_CALLED = re.compile(
-    r"(?:medicine|medication|drug|pill|tablet|antibiotic|antibacterial|cream|ointment|stimulant|inhaler|spray|shot"
-    r"|injection|vaccine|something|thing|test|procedure|disease|condition|syndrome|device|machine|app|program|product"
-    r"|place|company|store|it|this|that)\W+(?:is\s+|was\s+)?called\W*$",
-    re.I,
-)
-_CHANGE_TO = re.compile(r"(?:change|correct|update|changed|corrected)\s+(?:it|this|that)\s+to\s*$", re.I)
-_EPONYM_AFTER = re.compile(
-    r"^(?:'s|\u2019s)?(?:\s+\p{L}+)?\s+(?:disease|syndrome|sign|test|score|catheter|smear|procedure|classification|criteria|scale|maneuver"
-    r"|reflex|law|sarcoma|lymphoma|palsy|phenomenon|grade|stage|fracture|tumou?r|ulcer|operation|repair|view|tube"
-    r"|stockings?|boot|technique|method|type|pattern|effect|node|rule|approach|incision|position|disorder|anomaly"
-    r"|hernia|cyst|gangrene|aneurysm|block|membrane|duct|gland|canal|space|triad|knife|needle|forceps|retractor)\b",
-    re.I,
-)
-_STRONG_LOCATION_BEFORE = re.compile(
-    rf"(?:\bwhere:|\b{words.LOCATION_VERBS}(?:\s+(?:in|to|at|from|near|on))?)\s*$", re.I
-)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c(\[>]\s*|\n\s*|\s[-*•]\s+)$")
-_SURNAME_ENDINGS = (
-    "son", "sen", "sson", "dottir", "ova", "eva", "ina", "ski", "ska", "sky", "wicz", "vic", "vich", "ov",
-    "ev", "enko", "shvili", "dze", "ian", "yan", "escu", "oglu", "czyk", "inen", "nen", "ez", "ini", "elli",
-    "ato", "uk", "chuk", "ak", "ek", "ik", "ler", "mann", "berg", "stein", "feld", "baum", "heim", "dorf",
-)  # fmt: skip
-
-
 _THRESHOLD = 2.5
+_VOCATIVE_END = re.compile(r"[ \t]*[!?]")
+_OF_ORG_AFTER = re.compile(r"[ \t]+of[ \t]+\p{Lu}")
 _CACHE_LIMIT = 100_000
 _CONTRACTION = re.compile(r"['\u2019](?:m|ll|ve|d|re|t|s)$")
 _STOP = (
@@ -86,18 +40,6 @@ _STOP = (
 )
 
 
-_SPEAKER_AFTER = re.compile(r"[ \t]*:[ \t]*[\p{L}\"\u201c]")
-_LINE_START_BEFORE = re.compile(r"(?:^|\n)[\s>]*$")
-_LETTER_RUN = re.compile(r"[\p{L}\p{M}]+")
-_ORG_SUFFIX_AFTER = re.compile(r"\s*(?:Inc|LLC|Ltd|Corp|Co|GmbH|AG|Street|St|Road|Avenue)\b")
-_NEXT_WORDS = re.compile(r"(?:[ \t]+|,[ \t]*)(\p{L}+(?:[ \t]+\p{L}+)?)")
-_LINE_LEAD = re.compile(r"[\s>?*\-•|]*")
-_LINE_TAIL = re.compile(r"[\s.,]*")
-_DIGIT_AFTER = re.compile(r"\s*\d")
-_LIST_AFTER = re.compile(r"\s*(?:,\s*\p{Lu}|and\s+\p{Lu}|&)")
-_COORDINATION = re.compile(r"\s*(?:,|and|&|or|,\s*and)\s*")
-
-
 class _Tok(NamedTuple):
     begin: int
     end: int
@@ -106,8 +48,9 @@ class _Tok(NamedTuple):
 
 
 class NameFinder:
-    def __init__(self, lexicon: PhiLexicon) -> None:
+    def __init__(self, lexicon: PhiLexicon, medications: MedicationNames | None = None) -> None:
         self.lex = lexicon
+        self.medications = medications
         self._common: dict[str, bool] = {}  # is_common by key: the suffix rules are slow to repeat per token
 
     # ------------------------------------------------------------------------------------------------ tokens
@@ -181,11 +124,13 @@ class NameFinder:
         shapes = [self._shape(t) for t in run]
         keys = [t.key for t in run]
         full = " ".join(keys)
-        if full in self.lex.countries or any(k in _STREET_WORDS for k in keys[1:]):
+        if full in self.lex.countries or any(k in cues.STREET_WORDS for k in keys[1:]):
             return 0.0
         before = text[max(0, run[0].begin - 60) : run[0].begin]
-        title = bool(_TITLE_BEFORE.search(before))
+        title = bool(cues.TITLE_BEFORE.search(before))
         upper_line: bool | None = None  # the whole line is in capitals; looked at only for an all-caps word
+        # "Don't go to town, Mark!": a known name addressed between a comma and ! or ? is a name, not a word.
+        vocative = len(run) == 1 and before.endswith(", ") and _VOCATIVE_END.match(text, run[0].end) is not None
         evidence = 0.0
         names = unknown = morph = weak = 0
         for tok, shape in zip(run, shapes, strict=True):
@@ -194,7 +139,7 @@ class NameFinder:
                 continue
             if shape == "upper" and upper_line is None:
                 upper_line = self._upper_line(text, run)
-            common = self.is_common(tok.key) or (shape == "upper" and not upper_line)
+            common = not vocative and (self.is_common(tok.key) or (shape == "upper" and not upper_line))
             if self.known(tok.key) and not (shape == "upper" and len(tok.key) <= 3) and len(tok.key) > 2:
                 names += not common
                 weak += common
@@ -205,58 +150,64 @@ class NameFinder:
                 return 0.0
             else:
                 unknown += 1
-                surname = tok.key.endswith(_SURNAME_ENDINGS)
+                surname = tok.key.endswith(cues.SURNAME_ENDINGS)
                 morph += surname
                 evidence += 1.5 if surname else 1.0
-        if not names and not unknown and not (title or _NAMED.search(before)):
+        if not names and not unknown and not (title or cues.NAMED.search(before)):
             return 0.0  # only English words that are also names somewhere: "Will", "General", "Pop"
         lower = shapes[0] in {"lower", "lower_initial"}
         if lower and not names:
             return 0.0
         after = text[run[-1].end : run[-1].end + 40]
-        if _EPONYM_AFTER.match(after):
+        if cues.EPONYM_AFTER.match(after):
             return 0.0
-        field = bool(_FIELD_BEFORE.search(before)) and bool(_FIELD_END.match(after))
-        cue = title or field or bool(_CUE_BEFORE.search(before))
+        field = bool(cues.FIELD_BEFORE.search(before)) and bool(cues.FIELD_END.match(after))
+        cue = title or field or bool(cues.CUE_BEFORE.search(before))
         if (
             cue
             and not (title or field)
-            and (_NOT_A_PERSON_CALLED.search(before) or (_CHANGE_TO.search(before) and "name" not in before.lower()))
+            and (
+                cues.NOT_A_PERSON_CALLED.search(before)
+                or (cues.CHANGE_TO.search(before) and "name" not in before.lower())
+            )
         ):
             cue = False
         if not cue and ((len(run) > 1 and full in self.lex.places) or full in self.lex.regions):
             return 0.0
-        if _ORG_SUFFIX_AFTER.match(after) or self._org_or_place_after(after):
+        if cues.ORG_SUFFIX_AFTER.match(after) or self._org_or_place_after(after):
             return 0.0
         speaker = (
-            bool(_SPEAKER_AFTER.match(after))
-            and bool(_LINE_START_BEFORE.search(before))
+            bool(cues.SPEAKER_AFTER.match(after))
+            and bool(cues.LINE_START_BEFORE.search(before))
             and len(run) <= 3
             and shapes[0] != "upper"
         )
-        after_cue = bool(_CUE_AFTER.match(after))
-        weak_after = bool(_WEAK_AFTER.match(after))
+        # "Yuito Hirai of Reed Elsevier": unknown capitalised words, then "of" and an organisation.
+        after_cue = bool(cues.CUE_AFTER.match(after)) or (
+            len(run) > 1 and not weak and _OF_ORG_AFTER.match(after) is not None
+        )
+        weak_after = bool(cues.WEAK_AFTER.match(after))
         if (
             len(run) == 1
             and not title
-            and _SENTENCE_START.search(before)
+            and cues.SENTENCE_START.search(before)
             and not (cue or speaker or after_cue or weak_after)
         ):
             return 0.0
         single_line = self._line_alone(text, run)
         line_alone = single_line and len(run) > 1
         context = cue or speaker or after_cue or line_alone
-        if lower and not (names and (cue or line_alone or after_cue) and (len(run) > 1 or _NAMED.search(before))):
+        if lower and not (names and (cue or line_alone or after_cue) and (len(run) > 1 or cues.NAMED.search(before))):
             return 0.0
         if names == 0 and not (context or (len(run) > 1 and morph)):
             return 0.0
         if len(run) == 1 and not names and not context:
             return 0.0
-        if not cue and _STRONG_LOCATION_BEFORE.search(before):
+        if not cue and cues.STRONG_LOCATION_BEFORE.search(before):
             return 0.0
         if (
             not cue
-            and _LOCATION_BEFORE.search(before)
+            and cues.LOCATION_BEFORE.search(before)
             and (full in self.lex.places or not names or shapes[0] == "upper")
         ):
             return 0.0
@@ -264,7 +215,7 @@ class NameFinder:
         evidence += 2.0 if speaker else 0.0
         evidence += 1.5 if after_cue else 1.0 if weak_after and names else 0.0
         evidence += 1.0 if line_alone or (single_line and names) else 0.0
-        if not _SENTENCE_START.search(before):
+        if not cues.SENTENCE_START.search(before):
             evidence += 0.5
         return evidence
 
@@ -275,7 +226,7 @@ class NameFinder:
         line_b = text.rfind("\n", window_b, run[0].begin) + 1 or window_b
         line_e = text.find("\n", run[-1].end, window_e)
         line_text = text[line_b : window_e if line_e < 0 else line_e]
-        line_words = [w for w in _LETTER_RUN.findall(line_text) if len(w) > 1]
+        line_words = [w for w in cues.LETTER_RUN.findall(line_text) if len(w) > 1]
         return len(line_words) >= 2 and all(w.isupper() for w in line_words)
 
     @staticmethod
@@ -284,13 +235,13 @@ class NameFinder:
         line_b = text.rfind("\n", max(0, run[0].begin - 200), run[0].begin) + 1 or max(0, run[0].begin - 200)
         line_e = text.find("\n", run[-1].end, run[-1].end + 200)
         line_e = min(len(text), run[-1].end + 200) if line_e < 0 else line_e
-        return _LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
-            _LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
+        return cues.LINE_LEAD.fullmatch(text[line_b : run[0].begin]) is not None and (
+            cues.LINE_TAIL.fullmatch(text[run[-1].end : line_e]) is not None
         )
 
     def _org_or_place_after(self, after: str) -> bool:
         """ "Purdy Correctional Facility", "San Diego, California": the run is part of an organisation or a place."""
-        m = _NEXT_WORDS.match(after)
+        m = cues.NEXT_WORDS.match(after)
         if not m:
             return False
         first = fold(m.group(1).split()[0])
@@ -329,13 +280,45 @@ class NameFinder:
             if run:
                 evidence = self._score_run(text, run)
                 if evidence >= _THRESHOLD:
-                    titled = bool(_TITLE_BEFORE.search(text[max(0, run[0].begin - 12) : run[0].begin]))
+                    titled = bool(cues.TITLE_BEFORE.search(text[max(0, run[0].begin - 12) : run[0].begin]))
                     score = 0.9 + min(0.08, 0.01 * evidence) if titled else min(0.84, 0.35 + 0.1 * evidence)
                     hits.append(Hit(run[0].begin, run[-1].end, "NAME", score))
                 else:
                     rejected.append(run)
-        hits += self._second_pass(text, hits, rejected)
+        hits = [h for h in hits if not self._medication(text, h)]
+        hits += [h for h in self._second_pass(text, hits, rejected) if not self._medication(text, h)]
+        hits += self._line_pairs(text, toks, hits)
         return self._inverted(text, sorted(hits))
+
+    def _medication(self, text: str, hit: Hit) -> bool:
+        """A drug name used as one ("Continue Allegra", "Lyrica 75 mg") unless a title or a name cue precedes it."""
+        if self.medications is None or not self.medications.is_medication(text, hit.begin, hit.end):
+            return False
+        before = text[max(0, hit.begin - 60) : hit.begin]
+        return not (cues.TITLE_BEFORE.search(before) or cues.NAMED.search(before))
+
+    def _line_pairs(self, text: str, toks: list[_Tok], hits: list[Hit]) -> list[Hit]:
+        """A line that is just a known first name and one more capitalised word ("Rebecca Hides" heading a letter or
+        an address block), even when that word is also an English one."""
+        taken = interval_index(hits)
+        out: list[Hit] = []
+        for first, last in pairwise(toks):
+            if not (
+                self._shape(first) == "cap"
+                and self._shape(last) == "cap"
+                and first.key in self.lex.first_names
+                and not self.is_common(first.key)
+                and not self.is_stop(last.key)
+                and last.key not in cues.STREET_WORDS
+                and text[first.end : last.begin] == " "
+            ):
+                continue
+            run = [first, last]
+            if self._line_alone(text, run) and not overlaps_any(taken, first.begin, last.end):
+                hit = Hit(first.begin, last.end, "NAME", 0.7)
+                if not self._medication(text, hit):
+                    out.append(hit)
+        return out
 
     def _inverted(self, text: str, hits: list[Hit]) -> list[Hit]:
         """ "Smith, John": a surname, a comma and a known first name form one name (not inside a list)."""
@@ -345,7 +328,7 @@ class NameFinder:
                 prev = out[-1]
                 last, first = text[prev.begin : prev.end], text[hit.begin : hit.end]
                 first_key = fold(first.split()[0])
-                listed = _LIST_AFTER.match(text, hit.end) is not None
+                listed = cues.LIST_AFTER.match(text, hit.end) is not None
                 if (
                     " " not in last
                     and first_key in self.lex.first_names
@@ -370,15 +353,15 @@ class NameFinder:
                 or any(self.is_common(t.key) or t.text.isupper() for t in run)
             ):
                 continue
-            if _DIGIT_AFTER.match(text[run[-1].end : run[-1].end + 3]):
+            if cues.DIGIT_AFTER.match(text[run[-1].end : run[-1].end + 3]):
                 continue
             full = " ".join(t.key for t in run)
             if full in self.lex.regions or full in self.lex.countries or full in self.lex.places:
                 continue
             b, e = run[0].begin, run[-1].end
-            near = any(pos in ends and _COORDINATION.fullmatch(text[pos:b]) for pos in range(max(0, b - 8), b)) or any(
-                pos in begins and _COORDINATION.fullmatch(text[e:pos]) for pos in range(e + 1, e + 9)
-            )
+            near = any(
+                pos in ends and cues.COORDINATION.fullmatch(text[pos:b]) for pos in range(max(0, b - 8), b)
+            ) or any(pos in begins and cues.COORDINATION.fullmatch(text[e:pos]) for pos in range(e + 1, e + 9))
             repeated = all(t.key in found_words for t in run)
             if near or repeated:
                 extra.append(Hit(b, e, "NAME", 0.6))

@@ -1,0 +1,75 @@
+"""Drug names that look like person names ("Lyrica", "Allegra"): when are they a medication, not PHI?
+
+The drug names are those the NER model ships in its gazetteer (from the MIT-licensed drug dictionary package).
+A capitalised drug name is a medication, not a NAME, when
+
+* its text says so: a dose, a form, a route or a frequency follows ("Lyrica 75 mg", "Allegra-D", "Flovent
+  inhaler BID"); a medication verb or list precedes it ("takes", "started on", "allergic to", "Medications:");
+  or another drug name stands right before it in a list ("Lyrica and Allegra");
+* or it is not a person name anyone knows (not in the first/last-name lists): the name finder only guessed it
+  from its shape.
+
+A title ("Mrs. Allegra") or an explicit cue ("her name is Allegra") keeps it a NAME; the name finder checks those.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
+import regex as re
+
+from medauto.engines.text.phi_lexicon import PhiLexicon, fold
+
+_DOSE_AFTER = re.compile(
+    r"(?:[ \t]*-?[ \t]*(?:xr|xl|er|sr|cr|la|cd|dr|hct|d|od|odt|plus|forte)\b)?[ \t]*(?:\(\p{L}+\)[ \t]*)?"
+    r"(?:\d+(?:[.,]\d+)?[ \t]*(?:mg|mcg|µg|ug|g|gm|ml|units?|iu|meq|%|mg/ml)\b"
+    r"|\d+[ \t]*(?:tabs?|tablets?|caps?|capsules?|puffs?|drops?)\b"
+    r"|(?:tabs?|tablets?|caps?|capsules?|inhaler|injection|injections|cream|ointment|gel|spray|nasal\s+spray|patch"
+    r"|solution|suspension|syrup|drops|po|iv|im|sq|subq|prn|bid|tid|qid|qhs|qd|daily|nightly|twice|once|as\s+needed)\b)",
+    re.I,
+)
+_MEDICATION_BEFORE = re.compile(
+    r"(?:\b(?:takes?|taking|took|start(?:s|ed|ing)?(?:\s+(?:on|her\s+on|him\s+on))?|on|prescribed|prescribes?|prescribing"
+    r"|continues?|continued|continuing|discontinued?|discontinuing|stop(?:s|ped|ping)?|resumed?|resuming|restart(?:ed)?"
+    r"|increased?|decreased?|titrated?|tapered?|refill(?:s|ed)?(?:\s+(?:of|for))?|given|gave|administered|received"
+    r"|switch(?:ed)?\s+(?:to|from)|changed?\s+(?:to|from)|dose\s+of|doses\s+of|mg\s+of|trial\s+of|course\s+of"
+    r"|allergic\s+to|allergy\s+to|allergies\s+to|intolerant\s+(?:of|to)|tolerat(?:e|es|ed|ing)|use[sd]?|using)"
+    r"|\b(?:medications?|meds|rx|drugs?|allergies)\s*:)\s*$",
+    re.I,
+)
+_WORD_BEFORE_LIST = re.compile(r"(\p{L}[\p{L}-]*)[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)$")
+
+
+@lru_cache(maxsize=4)
+def read_drug_names(path: Path) -> frozenset[str]:
+    """Lower-cased drug names (kind bit 1) of an NER gazetteer file (``<mask>\\t<name>`` lines, gzipped)."""
+    names: set[str] = set()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            mask, _, name = line.rstrip("\n").partition("\t")
+            if int(mask) & 1 and name.count(" ") < 3:
+                names.add(name)
+    return frozenset(names)
+
+
+class MedicationNames:
+    def __init__(self, drugs: frozenset[str], lexicon: PhiLexicon) -> None:
+        self.drugs = drugs
+        self.lex = lexicon
+
+    def is_medication(self, text: str, begin: int, end: int) -> bool:
+        """Whether ``text[begin:end]`` (a name candidate) is a drug name used as one here (see the module doc)."""
+        key = " ".join(fold(text[begin:end]).split())
+        if key not in self.drugs:
+            return False
+        if not all(self.lex.is_name_word(w) for w in key.split()):
+            return True
+        if _DOSE_AFTER.match(text, end, min(len(text), end + 40)):
+            return True
+        before = text[max(0, begin - 40) : begin]
+        if _MEDICATION_BEFORE.search(before):
+            return True
+        listed = _WORD_BEFORE_LIST.search(before)
+        return listed is not None and fold(listed.group(1)) in self.drugs
