@@ -1,0 +1,94 @@
+"""Speech in AUDIO and VIDEO assets: run the recognizer and speaker labelling, then shape BDA's transcript pieces
+(the "[spk_0]: ..." representation, audio_items, audio_segments) shared by both modalities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medauto.engines import registry
+from medauto.engines.media.decode import ASR_SAMPLE_RATE, decode_audio
+from medauto.engines.media.speakers import label_speakers
+from medauto.engines.media.types import Recognizer, Transcript, Utterance
+from medauto.services.bda_runtime.media_options import BDA_LANGUAGES
+
+ASR_ENGINE = "audio.asr.whisper-base.v1"
+
+
+def default_recognizer() -> Recognizer:
+    import medauto.engines.media.asr  # noqa: F401 - registers the Whisper engine
+
+    recognizer: Recognizer = registry.get(ASR_ENGINE)
+    return recognizer
+
+
+def transcribe(
+    data: bytes,
+    recognizer: Recognizer,
+    *,
+    languages: tuple[str, ...] | None,
+    speakers: bool,
+    channels: bool,
+) -> Transcript:
+    """Decode the first audio track at 16 kHz, recognise the mono mix, then label speakers and channels."""
+    audio = decode_audio(data, ASR_SAMPLE_RATE)
+    recognized = recognizer.recognize(audio.mono, audio.sample_rate, languages)
+    return label_speakers(recognized, audio, speakers=speakers, channels=channels)
+
+
+def bda_language(code: str) -> str:
+    return BDA_LANGUAGES.get(code, code.upper())
+
+
+def speaker_label(index: int) -> str:
+    return f"spk_{index}"
+
+
+def representation(utterances: tuple[Utterance, ...] | list[Utterance], *, speakers: bool = True) -> str:
+    """One line per speaker turn ("[spk_0]: ..."), consecutive utterances of one speaker joined."""
+    turns: list[tuple[int, list[str]]] = []
+    for utterance in utterances:
+        if turns and turns[-1][0] == utterance.speaker:
+            turns[-1][1].append(utterance.text)
+        else:
+            turns.append((utterance.speaker, [utterance.text]))
+    if not speakers:
+        return "\n".join(" ".join(texts) for _, texts in turns)
+    return "\n".join(f"[{speaker_label(speaker)}]: {' '.join(texts)}" for speaker, texts in turns)
+
+
+def audio_items(transcript: Transcript) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for segment_index, utterance in enumerate(transcript.utterances):
+        for word in utterance.words:
+            items.append(
+                {
+                    "item_index": len(items),
+                    "audio_segment_index": segment_index,
+                    "content": word.text,
+                    "start_timestamp_millis": word.start_ms,
+                    "end_timestamp_millis": word.end_ms,
+                }
+            )
+    return items
+
+
+def audio_segments(transcript: Transcript, *, speakers: bool, channels: bool) -> list[dict[str, Any]]:
+    segments = []
+    item = 0
+    for index, utterance in enumerate(transcript.utterances):
+        segment: dict[str, Any] = {
+            "segment_index": index,
+            "type": "TRANSCRIPT",
+            "start_timestamp_millis": utterance.start_ms,
+            "end_timestamp_millis": utterance.end_ms,
+            "text": utterance.text,
+        }
+        if speakers:
+            segment["speaker"] = {"speaker_label": speaker_label(utterance.speaker)}
+        if channels:
+            segment["channel"] = {"channel_label": f"ch_{utterance.channel}"}
+        segment["audio_item_indices"] = list(range(item, item + len(utterance.words)))
+        segment["language"] = bda_language(utterance.language)
+        item += len(utterance.words)
+        segments.append(segment)
+    return segments

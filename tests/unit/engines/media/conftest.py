@@ -1,0 +1,1 @@
+from tests.unit.engines.media.fixtures import tts, whisper  # noqa: F401 - fixtures for this folder
