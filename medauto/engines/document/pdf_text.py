@@ -16,6 +16,9 @@ RENDER_DPI = 150
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Images smaller than this share of the page are icons, bullets or rules, not figures.
 _MIN_FIGURE_AREA = 0.01
+# A page that is mostly one picture and has fewer characters than this is a scan with a stamp on it.
+_SCAN_AREA = 0.6
+_FEW_CHARS = 40
 
 
 def _box(x0: float, top: float, x1: float, bottom: float, bbox: tuple[float, float, float, float]) -> Box:
@@ -82,12 +85,25 @@ def _figures(page: Any, bbox: tuple[float, float, float, float]) -> list[Box]:
     return figures
 
 
+def _needs_ocr(words: list[StyledWord], figures: list[Box]) -> bool:
+    """No usable text layer: none at all, glyphs without a Unicode mapping (pdfminer's "(cid:N)"), or a
+    full-page scan carrying only a few words of added text (a stamp, a fax header)."""
+    if not words:
+        return True
+    unmapped = sum(1 for w in words if "(cid:" in w.word.text)
+    if unmapped * 2 >= len(words):
+        return True
+    chars = sum(len(w.word.text) for w in words)
+    return chars < _FEW_CHARS and any(f.width * f.height >= _SCAN_AREA for f in figures)
+
+
 def read_text_layer(page: Any, index: int) -> PageContent | None:
-    """The page's text layer as lines, tables and figures; ``None`` when it has no text (a scan)."""
+    """The page's text layer as lines, tables and figures; ``None`` when it must be OCR'd instead."""
     bbox = tuple(float(v) for v in page.bbox)
     assert len(bbox) == 4
     words = _words(page, bbox)
-    if not words:
+    figures = _figures(page, bbox)
+    if _needs_ocr(words, figures):
         return None
     width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
     lines: list[StyledLine] = group_words(words, page_aspect=height / width)
@@ -98,5 +114,5 @@ def read_text_layer(page: Any, index: int) -> PageContent | None:
         lines=lines,
         source=TextSource.TEXT_LAYER,
         tables=_tables(page, bbox),
-        figures=_figures(page, bbox),
+        figures=figures,
     )

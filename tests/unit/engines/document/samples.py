@@ -78,7 +78,7 @@ def clinical_pdf() -> bytes:
     return bytes(pdf.output())
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     path = Path("/usr/share/fonts/truetype/dejavu") / name
     if path.exists():
@@ -93,7 +93,7 @@ def page_image(lines: list[tuple[str, int, bool]], size: tuple[int, int] = (1240
     y = 120
     for text, px, bold in lines:
         if text:
-            draw.text((110, y), text, font=_font(px, bold), fill="black")
+            draw.text((110, y), text, font=font(px, bold), fill="black")
         y += int(px * 1.6)
     return image
 
@@ -117,12 +117,17 @@ def encode(image: Image.Image, fmt: str, **options: object) -> bytes:
     return out.getvalue()
 
 
-def scanned_pdf(images: list[Image.Image]) -> bytes:
-    """A PDF whose pages are only pictures (no text layer), as a scanner makes them."""
+def scanned_pdf(images: list[Image.Image], stamp: str = "") -> bytes:
+    """A PDF whose pages are only pictures (no text layer), as a scanner makes them; ``stamp`` adds a few words
+    of real text at the bottom of each page, as a fax machine does."""
     pdf = FPDF(unit="pt", format=(595, 842))
     for image in images:
         pdf.add_page()
         pdf.image(image, x=0, y=0, w=595, h=842)
+        if stamp:
+            pdf.set_font("Helvetica", size=9)
+            pdf.set_xy(40, 800)
+            pdf.cell(200, 12, stamp)
     return bytes(pdf.output())
 
 
@@ -130,3 +135,43 @@ def multipage_tiff(images: list[Image.Image]) -> bytes:
     out = io.BytesIO()
     images[0].save(out, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate")
     return out.getvalue()
+
+
+LEFT_COLUMN = (
+    "Left column text starts the article and explains the background of the study in several sentences that wrap "
+    "over many lines of the narrow column so that the reader must finish it before moving right."
+)
+RIGHT_COLUMN = (
+    "Right column text continues the article with the methods and results of the study, and it also wraps over "
+    "several lines of its own narrow column on the right half of the page."
+)
+VITALS = (("Vital", "Value", "Time"), ("Pulse", "72", "08:00"), ("Temperature", "37.1", "08:05"),
+          ("Blood pressure", "128/82", "08:10"))
+
+
+def two_column_pdf() -> bytes:
+    """A full-width heading over two text columns, then a full-width borderless (unruled) table and a figure."""
+    from PIL import Image as PilImage
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_xy(15, 20)
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.cell(0, 10, "Study Report")
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_xy(15, 40)
+    pdf.multi_cell(85, 5, LEFT_COLUMN)
+    pdf.set_xy(110, 40)
+    pdf.multi_cell(85, 5, RIGHT_COLUMN)
+    y = 90.0
+    for row in VITALS:
+        for x, cell in zip((15, 70, 110), row, strict=True):
+            pdf.set_xy(x, y)
+            pdf.cell(35, 5, cell)
+        y += 7
+    pdf.set_xy(15, y + 8)
+    pdf.cell(0, 5, "The chart below shows the trend.")
+    chart = PilImage.new("RGB", (400, 200), (200, 220, 255))
+    pdf.image(chart, x=15, y=y + 20, w=100, h=50)
+    return bytes(pdf.output())

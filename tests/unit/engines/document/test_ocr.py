@@ -87,3 +87,32 @@ def test_proportional_word_boxes() -> None:
     assert words[0].box == Box(0.1, 0.2, 0.2, 0.05)
     assert words[1].box.left == pytest.approx(0.5) and words[1].box.width == pytest.approx(0.4)
     assert all(w.confidence == 0.9 for w in words)
+
+
+def test_scan_with_a_stamp_is_still_ocred() -> None:
+    image = page_image([("Referral letter for cardiology", 40, False)])
+    parsed = parse_document(scanned_pdf([image], stamp="FAX 03/14/2024"))
+    assert parsed.pages[0].source is TextSource.OCR
+    assert "Referral letter for cardiology" in parsed.text
+    assert "FAX 03/14/2024" in parsed.text  # the stamp is on the rendered page, so OCR reads it too
+
+
+def test_table_in_an_image() -> None:
+    from PIL import ImageDraw
+
+    from tests.unit.engines.document.samples import font
+
+    rows = [("Drug", "Dose", "Route"), ("Aspirin", "81 mg", "PO"), ("Heparin", "5000 units", "SC"),
+            ("Insulin", "10 units", "SC")]
+    image = Image.new("RGB", (1000, 420), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 30), "Medication administration record for the day", font=font(28), fill="black")
+    for r, row in enumerate(rows):
+        for cell, x in zip(row, (60, 400, 700), strict=True):
+            draw.text((x, 120 + r * 60), cell, font=font(28, bold=r == 0), fill="black")
+    parsed = parse_document(encode(image, "PNG"))
+    tables = [e for e in parsed.elements if e.table is not None]
+    assert len(tables) == 1
+    assert tables[0].table is not None and tables[0].table.rows == tuple(rows)
+    assert tables[0].table.header_rows == 1
+    assert parsed.elements[0].text == "Medication administration record for the day"
