@@ -58,7 +58,8 @@ def _continues_item(block: Block, line: StyledLine, lines: Sequence[StyledLine])
     return (
         -0.5 * previous.box.height <= gap <= _PARAGRAPH_GAP * previous.box.height
         and abs(line.size - previous.size) <= _SIZE_CHANGE * max(line.size, previous.size)
-        and line.box.left >= first.box.left + _INDENT / 2
+        # Continuation lines hang under the item's text or return to its marker's edge, never further left.
+        and line.box.left >= first.box.left - _INDENT / 2
     )
 
 

@@ -13,6 +13,8 @@ from medauto.engines.document.types import Box, Line, Word
 _ROW_OVERLAP = 0.5
 # A horizontal gap wider than this many line heights starts a new line (ordinary word spacing is ~0.3).
 _SPLIT_GAP = 1.4
+# Word pieces closer than this share of the font size are one word (pdfplumber splits words at font changes).
+_TOUCHING = 0.05
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,23 @@ def _split_at_gaps(row: list[StyledWord], page_aspect: float) -> list[list[Style
     return pieces
 
 
+def _merge_touching(words: list[StyledWord], page_aspect: float) -> list[StyledWord]:
+    """Glue pieces of one visual word split by a font change ("License" in bold, then "." in regular)."""
+    merged = [words[0]]
+    for word in words[1:]:
+        last = merged[-1]
+        gap = word.word.box.left - last.word.box.right
+        if gap < _TOUCHING * last.size * page_aspect:
+            text = last.word.text + word.word.text
+            box = last.word.box.union(word.word.box)
+            confidence = min(last.word.confidence, word.word.confidence)
+            longer = last if len(last.word.text) >= len(word.word.text) else word
+            merged[-1] = StyledWord(Word(text, box, confidence), size=longer.size, bold=longer.bold)
+        else:
+            merged.append(word)
+    return merged
+
+
 def _styled_line(words: list[StyledWord]) -> StyledLine:
     box = words[0].word.box
     for w in words[1:]:
@@ -89,6 +108,7 @@ def group_words(words: list[StyledWord], page_aspect: float) -> list[StyledLine]
     """Lines top to bottom (left to right within a row); ``page_aspect`` is page height / page width."""
     lines: list[StyledLine] = []
     for row in _rows(words):
-        lines.extend(_styled_line(piece) for piece in _split_at_gaps(row, page_aspect))
+        pieces = _split_at_gaps(row, page_aspect)
+        lines.extend(_styled_line(_merge_touching(piece, page_aspect)) for piece in pieces)
     lines.sort(key=lambda line: (line.box.top, line.box.left))
     return lines

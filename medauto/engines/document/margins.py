@@ -15,7 +15,8 @@ BOTTOM_ZONE = 0.91  # a footer starts below it
 # A margin line that is not repeated must be this many of its heights away from the body to count.
 _DETACHED_GAP = 1.5
 _PAGE_NUMBER = re.compile(
-    r"^(?:page|pg\.?|p\.)?\s*[-\u2013(\[]?\s*\d{1,4}\s*[-\u2013)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE
+    r"^(?:page|pg\.?|p\.)?\s*[-\u2013(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-\u2013)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$",
+    re.IGNORECASE,
 )
 
 

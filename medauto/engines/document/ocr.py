@@ -43,6 +43,9 @@ def ocr_engine(device: OcrDevice = OcrDevice.CPU) -> Any:
         # *up* to 736 on the shorter side, which makes an A4 page three times slower to detect and no better).
         "Det.limit_type": "max",
         "Det.limit_side_len": DETECTION_SIDE_PX,
+        # rapidocr turns onnxruntime's memory arena off; with it on, recognition allocates far less per page and
+        # spends about a fifth less CPU.
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         "EngineConfig.onnxruntime.use_cuda": device is OcrDevice.CUDA,
     }
     return RapidOCR(params=params)

@@ -16,6 +16,10 @@ RENDER_DPI = 150
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # Images smaller than this share of the page are icons, bullets or rules, not figures.
 _MIN_FIGURE_AREA = 0.01
+# Many PDFs (TeX among them) draw no space glyphs: a gap wider than this share of the font size separates words.
+# pdfplumber's default is a fixed 3 pt, which glues words of tightly justified lines together.
+_WORD_GAP = 0.15
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 # A page that is mostly one picture and has fewer characters than this is a scan with a stamp on it.
 _SCAN_AREA = 0.6
 _FEW_CHARS = 40
@@ -31,17 +35,25 @@ def _box(x0: float, top: float, x1: float, bottom: float, bbox: tuple[float, flo
     return Box(x_a, y_a, max(x_b - x_a, 0.0), max(y_b - y_a, 0.0))
 
 
-def _words(page: Any, bbox: tuple[float, float, float, float]) -> list[StyledWord]:
+def _words(page: Any, bbox: tuple[float, float, float, float]) -> tuple[list[StyledWord], int]:
+    """The page's words, and how many had glyphs without a Unicode mapping."""
     height = bbox[3] - bbox[1]
     words = []
-    for raw in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False):
+    unmapped = 0
+    words_found = page.extract_words(
+        extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=_WORD_GAP
+    )
+    for raw in words_found:
         text = raw["text"].strip()
+        if "(cid:" in text:  # a glyph with no Unicode mapping; it carries no text
+            unmapped += 1
+            text = _UNMAPPED.sub("", text).strip()
         if not text:
             continue
         box = _box(raw["x0"], raw["top"], raw["x1"], raw["bottom"], bbox)
         bold = bool(_BOLD_FONT.search(raw.get("fontname") or ""))
         words.append(StyledWord(Word(text, box), size=float(raw["size"]) / height, bold=bold))
-    return words
+    return words, unmapped
 
 
 def _fill_spans(rows: list[list[str | None]]) -> tuple[tuple[str, ...], ...]:
@@ -85,13 +97,10 @@ def _figures(page: Any, bbox: tuple[float, float, float, float]) -> list[Box]:
     return figures
 
 
-def _needs_ocr(words: list[StyledWord], figures: list[Box]) -> bool:
-    """No usable text layer: none at all, glyphs without a Unicode mapping (pdfminer's "(cid:N)"), or a
+def _needs_ocr(words: list[StyledWord], unmapped: int, figures: list[Box]) -> bool:
+    """No usable text layer: none at all, mostly glyphs without a Unicode mapping (pdfminer's "(cid:N)"), or a
     full-page scan carrying only a few words of added text (a stamp, a fax header)."""
-    if not words:
-        return True
-    unmapped = sum(1 for w in words if "(cid:" in w.word.text)
-    if unmapped * 2 >= len(words):
+    if not words or unmapped * 2 >= len(words) + unmapped:
         return True
     chars = sum(len(w.word.text) for w in words)
     return chars < _FEW_CHARS and any(f.width * f.height >= _SCAN_AREA for f in figures)
@@ -101,9 +110,9 @@ def read_text_layer(page: Any, index: int) -> PageContent | None:
     """The page's text layer as lines, tables and figures; ``None`` when it must be OCR'd instead."""
     bbox = tuple(float(v) for v in page.bbox)
     assert len(bbox) == 4
-    words = _words(page, bbox)
+    words, unmapped = _words(page, bbox)
     figures = _figures(page, bbox)
-    if _needs_ocr(words, figures):
+    if _needs_ocr(words, unmapped, figures):
         return None
     width, height = bbox[2] - bbox[0], bbox[3] - bbox[1]
     lines: list[StyledLine] = group_words(words, page_aspect=height / width)

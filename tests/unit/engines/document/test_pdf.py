@@ -127,3 +127,18 @@ def test_max_pages(parsed: ParsedDocument) -> None:
     first = parse_document(clinical_pdf(), max_pages=1)
     assert len(first.pages) == 1
     assert first.pages[0].text == parsed.pages[0].text
+
+
+def test_word_split_by_a_font_change_is_one_word() -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_xy(20, 20)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.write(6, "Grant of License")
+    pdf.set_font("Helvetica", size=11)
+    pdf.write(6, ". Subject to the terms of this agreement.")
+    (line,) = parse_document(bytes(pdf.output())).pages[0].lines
+    assert line.text == "Grant of License. Subject to the terms of this agreement."
+    assert [w.text for w in line.words][:4] == ["Grant", "of", "License.", "Subject"]
