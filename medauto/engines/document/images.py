@@ -33,7 +33,13 @@ def image_pages(data: bytes, max_pages: int | None = None) -> Iterator[Image]:
                 raise CorruptDocument(f"Page {frame + 1} is {width}x{height} px; the limit is {MAX_SIDE_PX} a side.")
             # Camera JPEGs store rotation in EXIF; OCR needs the upright picture.
             page = ImageOps.exif_transpose(image)  # a copy, so the next seek leaves it intact
-            if page.mode not in ("RGB", "L"):
+            if page.mode in ("RGBA", "LA", "PA") or "transparency" in page.info:
+                # Transparent pixels have no colour of their own (often black): lay the picture on white paper.
+                paper = PilImage.new("RGB", page.size, "white")
+                rgba = page.convert("RGBA")
+                paper.paste(rgba, mask=rgba.getchannel("A"))
+                page = paper
+            elif page.mode not in ("RGB", "L"):
                 page = page.convert("RGB")
         except (OSError, ValueError, EOFError, PilImage.DecompressionBombError) as exc:
             raise CorruptDocument(f"Page {frame + 1} of the image cannot be decoded: {exc}") from exc

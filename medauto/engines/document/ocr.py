@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from medauto.engines.document.content import PageContent, StyledLine
+from medauto.engines.document.figures import find_figures
 from medauto.engines.document.types import Box, Line, TextSource, Word
 
 if TYPE_CHECKING:
@@ -117,13 +118,13 @@ def ocr_image(image: Image, index: int, device: OcrDevice = OcrDevice.CPU) -> Pa
 
     rgb = image.convert("RGB")
     pixels = np.asarray(rgb)
+    gray = np.asarray(rgb.convert("L"))
     engine = ocr_engine(device)
     with _OCR_LOCK:
         result = engine(pixels)
     width, height = rgb.size
     raw: list[tuple[Line, tuple[float, float]]] = []
     if result.txts:
-        gray = np.asarray(rgb.convert("L"))
         for i, (points, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=True)):
             text = " ".join(str(text).split())
             if not text:
@@ -138,4 +139,5 @@ def ocr_image(image: Image, index: int, device: OcrDevice = OcrDevice.CPU) -> Pa
         for line, (ink, x_height) in raw
     ]
     lines.sort(key=lambda styled: (styled.box.top, styled.box.left))
-    return PageContent(index=index, width_px=width, height_px=height, lines=lines, source=TextSource.OCR)
+    figures = find_figures(gray, [styled.box for styled in lines])
+    return PageContent(index, width, height, lines, TextSource.OCR, figures=figures)

@@ -116,3 +116,47 @@ def test_table_in_an_image() -> None:
     assert tables[0].table is not None and tables[0].table.rows == tuple(rows)
     assert tables[0].table.header_rows == 1
     assert parsed.elements[0].text == "Medication administration record for the day"
+
+
+def test_photo_on_a_scan_is_a_figure_and_a_ruled_grid_is_not() -> None:
+    from PIL import ImageDraw
+
+    image = page_image([("Wound assessment photograph", 34, False)], size=(1000, 1200))
+    draw = ImageDraw.Draw(image)
+    for y in range(300, 600, 4):  # a photo: dense, varied ink
+        draw.line([(100, y), (500, y)], fill=(60 + y % 90, 40, 30), width=3)
+    draw.rectangle([100, 300, 500, 600], outline="black", width=2)
+    for x in range(100, 900, 200):  # an empty ruled grid lower down
+        draw.line([(x, 750), (x, 1050)], fill="black", width=2)
+    for y in range(750, 1100, 100):
+        draw.line([(100, y), (900, y)], fill="black", width=2)
+    parsed = parse_document(encode(image, "PNG"))
+    figures = [e for e in parsed.elements if e.kind == "FIGURE"]
+    assert len(figures) == 1
+    box = figures[0].box
+    assert abs(box.left - 0.1) < 0.02 and abs(box.top - 0.25) < 0.02
+    assert abs(box.width - 0.4) < 0.03 and abs(box.height - 0.25) < 0.03
+    assert parsed.elements[0].text == "Wound assessment photograph"
+
+
+def test_transparent_png_reads_on_white() -> None:
+    from PIL import ImageDraw
+
+    from tests.unit.engines.document.samples import font
+
+    image = Image.new("RGBA", (700, 160), (0, 0, 0, 0))
+    ImageDraw.Draw(image).text((40, 50), "Allergies: penicillin", font=font(34), fill=(0, 0, 0, 255))
+    assert parse_document(encode(image, "PNG")).text == "Allergies: penicillin"
+
+
+def test_ocr_models_ship_in_the_wheel() -> None:
+    from pathlib import Path
+
+    import rapidocr
+
+    from medauto.engines.document.ocr import ocr_engine
+
+    models = Path(rapidocr.__file__).parent / "models"
+    assert {"PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"} <= {p.name for p in models.iterdir()}
+    engine = ocr_engine()
+    assert Path(engine.cfg.Global.model_root_dir) == models
