@@ -184,6 +184,10 @@ def run_batch(args: argparse.Namespace) -> int:
         progress.finish()
         print(f"medauto batch: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        progress.finish()
+        print("medauto batch: aborted; outputs written so far are complete files", file=sys.stderr)
+        return 130
     finally:
         signal.signal(signal.SIGINT, previous)
         executor.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +159,28 @@ def test_batch_on_s3_prefixes(s3_server: S3Server, tmp_path: Path) -> None:
                      "--s3-endpoint-url", s3_server.endpoint, "--data-dir", str(tmp_path),
                      env={**env, "AWS_SECRET_ACCESS_KEY": "wrong"})  # fmt: skip
     assert denied.returncode == 1 and "not accessible" in denied.stderr
+
+
+def test_ctrl_c_stops_between_chunks_with_complete_manifests(tmp_path: Path) -> None:
+    notes, out = tmp_path / "notes", tmp_path / "out"
+    write_notes(notes, {f"{i:03d}.txt": f"Note {i}. {NOTES['note-1.txt']}".encode() for i in range(400)})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "medauto", "batch", str(notes), "--out", str(out), "--job", "entities",
+         "--processes", "1", "--data-dir", str(tmp_path / "data")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.rglob("*.out"))) < 8:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1, stderr
+    assert "status:      STOPPED" in stdout and "stopping after the current chunk" in stderr
+    folder = job_folder(out, "EntitiesDetection")
+    written = sorted(p.name for p in folder.glob("*.out"))
+    assert 8 <= len(written) < 400
+    summary = load(folder / "Manifest")["Summary"]
+    assert (summary["Status"], summary["SuccessFilesCount"]) == ("STOPPED", len(written))
+    skipped = load(folder / "unprocessed")
+    assert len(skipped["Files"]) == 400 - len(written)
+    assert set(skipped["Reasons"].values()) == {"The job was stopped before this file was processed."}

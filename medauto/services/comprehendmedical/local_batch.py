@@ -179,20 +179,24 @@ def run_local_batch(
     thread = threading.Thread(target=runner.run_once, name="medauto-batch-job", daemon=True)
     thread.start()
     asked_to_stop = False
+
+    def report(progress: dict[str, Any]) -> None:
+        if on_progress is not None and progress:
+            elapsed = time.monotonic() - started
+            p = progress
+            on_progress(Progress(p["processed"], p["total"], p["success"], p["unprocessed"], elapsed))
+
     while thread.is_alive():
         thread.join(0.25)
         current = store.get(record.account_id, record.kind, record.job_id)
-        if current is None:
-            break
+        assert current is not None
         if stop is not None and stop.is_set() and not asked_to_stop:
             store.transition(record.job_id, [CmJobStatus.IN_PROGRESS], status=CmJobStatus.STOP_REQUESTED)
             asked_to_stop = True
-        if on_progress is not None and current.progress:
-            p = current.progress
-            elapsed = time.monotonic() - started
-            on_progress(Progress(p["processed"], p["total"], p["success"], p["unprocessed"], elapsed))
+        report(current.progress)
     final = store.get(record.account_id, record.kind, record.job_id)
     assert final is not None
+    report(final.progress)
     wall = time.monotonic() - started
     folder = output_folder(family, final)
     out_bucket = plan.output_config["S3Bucket"]
