@@ -15,6 +15,7 @@ _TITLE_ZONE = 0.4  # the title starts in the top part of the first page
 _SAME_TIER = 0.08  # heading sizes within this ratio share a level
 _SAME_TIER_OCR = 0.2  # OCR sizes are line-box heights, which vary with ascenders and descenders
 _DEEPEST_LEVEL = 6
+_MOSTLY_CAPITALS = 0.3  # share of blocks in capitals above which capitals stop marking headings
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _capitals(text: str) -> bool:
     return len(letters) >= 4 and len(letters) >= 0.7 * len(visible) and text.upper() == text
 
 
-def is_heading(block: BlockStyle, body_size: float) -> bool:
+def is_heading(block: BlockStyle, body_size: float, capitals_mark_headings: bool = True) -> bool:
     text = block.text.strip()
     if (
         not any(c.isalpha() for c in text)
@@ -50,7 +51,7 @@ def is_heading(block: BlockStyle, body_size: float) -> bool:
         return False
     larger = block.size >= body_size * _LARGER
     # A numbered line ("2. Findings") is a heading only if its style says so, not because it is in capitals.
-    return larger or block.bold or (not block.is_list and _capitals(text))
+    return larger or block.bold or (capitals_mark_headings and not block.is_list and _capitals(text))
 
 
 def _levels(sizes: list[float], same_tier: float) -> dict[float, int]:
@@ -68,7 +69,10 @@ def _levels(sizes: list[float], same_tier: float) -> dict[float, int]:
 def assign_roles(blocks: list[BlockStyle], body_size: float, ocr_sizes: bool = False) -> list[tuple[TextRole, int]]:
     """(role, heading level) for each block, in the order given (document reading order). ``ocr_sizes``: sizes
     are measured from OCR boxes, so close sizes are treated as one."""
-    headings = [is_heading(block, body_size) for block in blocks]
+    # In a document printed all in capitals (receipts, old forms), capitals say nothing about headings.
+    capitals = sum(1 for block in blocks if _capitals(block.text))
+    capitals_mark = capitals <= _MOSTLY_CAPITALS * len(blocks)
+    headings = [is_heading(block, body_size, capitals_mark) for block in blocks]
     title: int | None = None
     for i, block in enumerate(blocks):
         if block.page_index != 0 or not headings[i] or block.top > _TITLE_ZONE or block.size < body_size * _LARGER:

@@ -141,3 +141,15 @@ def test_two_column_pdf_end_to_end() -> None:
     figure = elements[5].box
     # 100 x 50 mm at (15 mm, below the text) on a 210 x 297 mm page.
     assert abs(figure.width - 100 / 210) < 0.01 and abs(figure.height - 50 / 297) < 0.01
+
+
+def test_capitals_mark_headings_only_where_rare() -> None:
+    def blocks(texts: list[str]) -> list[TextRole | None]:
+        lines = [line(text, 0.1, 0.1 + i * 0.05, 0.5) for i, text in enumerate(texts)]
+        return [e.role for e in layout_pages([page(lines)])[0].elements]
+
+    mixed = ["Some opening words of the note here", "ALLERGIES", "No known drug allergies were reported today",
+             "Patient lives alone and walks daily"]
+    assert blocks(mixed) == [TextRole.PARAGRAPH, TextRole.SECTION_TITLE, TextRole.PARAGRAPH, TextRole.PARAGRAPH]
+    receipt = ["GROCERY MART SDN BHD", "TAX INVOICE", "RICE 5KG 19.90", "TOTAL 19.90"]
+    assert blocks(receipt) == [TextRole.PARAGRAPH] * 4

@@ -142,3 +142,13 @@ def test_word_split_by_a_font_change_is_one_word() -> None:
     (line,) = parse_document(bytes(pdf.output())).pages[0].lines
     assert line.text == "Grant of License. Subject to the terms of this agreement."
     assert [w.text for w in line.words][:4] == ["Grant", "of", "License.", "Subject"]
+
+
+def test_parallel_parses_agree(parsed: ParsedDocument) -> None:
+    # Request handlers run in threads; PDFium is not thread-safe, so the engine must serialise its calls.
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = clinical_pdf()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: parse_document(data), range(8)))
+    assert all(result.pages == parsed.pages for result in results)
