@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from medauto.engines.document.types import Box
 from medauto.engines.extraction.header import address_block, organization_name
 from medauto.engines.extraction.layout import Layout, PlacedLine
-from medauto.engines.extraction.matchers import FieldKind, FieldProfile, label_score
+from medauto.engines.extraction.matchers import FieldKind, FieldProfile, label_score, tokens
 from medauto.engines.extraction.normalize import (
     Match,
     clean_text,
@@ -157,7 +157,7 @@ def unlabelled(layout: Layout, prof: FieldProfile, parent: str, day_first: bool)
     own_party = not parent or parent.lower() in _ORG_PARENTS
     if kind in (FieldKind.ORGANIZATION, FieldKind.ADDRESS) and own_party and layout.lines:
         page = layout.lines[0].page
-        org = organization_name(layout, page)
+        org = organization_name(layout, page, titles=bool({"title", "heading"} & set(tokens(prof.spec.instruction))))
         if kind is FieldKind.ORGANIZATION and org is not None:
             found.append(Candidate(org.text, org.text, 0.9 * org.score, page, _union(org.lines), "header"))
         if kind is FieldKind.ADDRESS:

@@ -28,6 +28,18 @@ _TRADE_NOUNS = {"enterprise", "enterprises", "trading", "restaurant", "restoran"
 _NOT_A_NAME = {"invoice", "receipt", "tax", "bill", "cash", "welcome", "tel", "fax", "phone", "gst", "reg", "vat",
                "thank", "thanks", "cashier", "order", "table", "statement", "page", "copy", "guest", "check",
                "simplified", "official", "customer", "member", "hours", "opening", "counter", "terminal"}
+# A line naming the kind of document is its title, not its issuer ("Laboratory Report", "Pay Statement").
+_DOCUMENT_TITLES = {"report", "reports", "form", "certificate", "summary", "requisition", "application", "payslip",
+                    "stub", "license", "licence", "prescription", "results", "result", "record", "records",
+                    "quotation", "quote", "estimate", "voucher", "slip", "note", "memo", "letter"}
+# A label with these words introduces a person ("Patient Name:", "Ordering Provider:"), not the issuer.
+_PERSON_LABELS = {"name", "patient", "provider", "physician", "doctor", "dr", "customer", "cashier", "member",
+                  "attn", "attention", "salesperson", "server", "staff", "operator", "guest", "client", "bill",
+                  "ship", "sold", "employee", "holder", "account"}
+_ISSUER_LABELS = {"company", "merchant", "vendor", "store", "shop", "seller", "supplier", "laboratory", "lab",
+                  "business", "issuer", "employer", "bank", "organisation", "organization", "owner", "owned"}
+_MAX_NAME_WORDS = 8  # longer lines are sentences ("The results below were reviewed by ...")
+_BARE_NAME_LINES = 4  # a name without legal suffix or trade noun is one of the first lines
 _STREET_WORDS = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "lane", "ln", "drive", "dr",
                  "way", "court", "ct", "place", "pl", "highway", "hwy", "suite", "ste", "floor", "flr", "fl", "unit",
                  "building", "bldg", "block", "blk", "level", "lot", "no", "jalan", "jln", "lorong", "taman",
@@ -66,11 +78,14 @@ def _is_stop(text: str) -> bool:
     return bool(re.search(r"\bno\s*[.:]?\s*:", text.lower())) and not _POSTCODE.search(text)
 
 
-def organization_name(layout: Layout, page: int = 0) -> HeaderGuess | None:
-    """The line near the top of ``page`` that reads most like a business name, registration numbers stripped."""
+def organization_name(layout: Layout, page: int = 0, titles: bool = False) -> HeaderGuess | None:
+    """The line near the top of ``page`` that reads most like a business name, registration numbers stripped.
+    A document title ("Laboratory Report") counts only with ``titles`` (the field's instruction asks for it)."""
     best: HeaderGuess | None = None
     top = layout.on_page(page)[:_HEADER_LINES]
     for rank, line in enumerate(top):
+        if _person_label(line.text) or (not titles and set(_words(line.text)) & _DOCUMENT_TITLES):
+            continue
         name = clean_name(line.text)
         score = _organization_score(name, rank)
         if score <= 0 or (best is not None and score <= best.score):
@@ -81,6 +96,13 @@ def organization_name(layout: Layout, page: int = 0) -> HeaderGuess | None:
             # "PASAR RAYA MEGA MAJU" / "(SEMENYIH) SDN BHD": the name wrapped onto a second line.
             best = HeaderGuess(f"{previous.text} {name}", (previous, line), score)
     return best
+
+
+def _person_label(text: str) -> bool:
+    """``Patient Name: Maria Lopez``: the value after the label is a person, whatever it reads like."""
+    m = _LABEL_PREFIX.match(text.strip())
+    words = set(_words(m.group(0))) if m else set()
+    return bool(words & _PERSON_LABELS) and not words & _ISSUER_LABELS
 
 
 def clean_name(text: str) -> str:
@@ -106,12 +128,16 @@ def _organization_score(text: str, rank: int) -> float:
         return 0.0
     if set(words) & _NOT_A_NAME or find_phones(text) or find_dates(text) or find_emails(text) or "www" in text.lower():
         return 0.0
+    if len(words) > _MAX_NAME_WORDS:
+        return 0.0
     score = 0.35 * (1 - rank / _HEADER_LINES)
     bare = {w.strip(".") for w in words}
     if bare & _LEGAL_SUFFIXES:
         score += 0.5
     elif bare & _TRADE_NOUNS:
         score += 0.35
+    elif rank >= _BARE_NAME_LINES:
+        return 0.0
     if _address_cues(text) >= 1:
         score -= 0.4
     return max(0.0, min(1.0, score + 0.1))

@@ -7,11 +7,13 @@ next to the field's words), else they stay empty.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from medauto.engines import registry
 from medauto.engines.document.types import ParsedDocument
+from medauto.engines.extraction.assign import Contest, assign
 from medauto.engines.extraction.confidence import calibrated, raw_score
 from medauto.engines.extraction.fields import Candidate, choose, labelled, typed_value, unlabelled
 from medauto.engines.extraction.layout import Layout
@@ -32,6 +34,7 @@ class RulesExtractor:
         layout = Layout(document)
         day_first = prefers_day_first([line.text for line in layout.lines])
         found: dict[tuple[str, ...], Any] = {}
+        contests: dict[tuple[str, ...], Contest] = {}
         for spec in blueprint.leaves():
             parent = spec.path[-2] if len(spec.path) > 1 else ""
             if spec.is_table:
@@ -39,20 +42,20 @@ class RulesExtractor:
             elif spec.type is FieldType.ARRAY:
                 found[spec.path] = self._scalar_list(layout, spec, parent, day_first)
             else:
-                found[spec.path] = self.field(layout, spec, parent, day_first)
+                contests[spec.path] = self.contest(layout, spec, parent, day_first)
+        specs = {spec.path: spec for spec in blueprint.leaves()}
+        for path, (best, margin) in assign(contests).items():
+            found[path] = _evidence(specs[path], best, margin)
         result = assemble(blueprint, found)
         return ExtractionResult(result.values, result.evidence, engine=self.name)
 
-    def field(self, layout: Layout, spec: FieldSpec, parent: str, day_first: bool) -> FieldEvidence:
+    def contest(self, layout: Layout, spec: FieldSpec, parent: str, day_first: bool) -> Contest:
+        """One scalar field's candidates and chooser, for the global assignment."""
         prof = profile(spec, parent)
         candidates = labelled(layout, prof, day_first) + unlabelled(layout, prof, parent, day_first)
         if spec.inference is InferenceType.INFERRED:
             candidates += _inferred(layout, prof)
-        best, margin = choose(prof, candidates)
-        if best is None:
-            return missing(spec)
-        raw = raw_score(best.score, margin)
-        return FieldEvidence(best.value, calibrated(raw), spec.type, best.raw, best.page, best.box, score=raw)
+        return Contest(candidates, functools.partial(choose, prof))
 
     def _scalar_list(self, layout: Layout, spec: FieldSpec, parent: str, day_first: bool) -> list[FieldEvidence]:
         """Arrays of scalars: every labelled value of the item type, in reading order, without repeats."""
@@ -65,6 +68,13 @@ class RulesExtractor:
                 seen.add(c.raw)
                 values.append(FieldEvidence(c.value, calibrated(c.score * 0.8), item.type, c.raw, c.page, c.box))
         return values
+
+
+def _evidence(spec: FieldSpec, best: Candidate | None, margin: float) -> FieldEvidence:
+    if best is None:
+        return missing(spec)
+    raw = raw_score(best.score, margin)
+    return FieldEvidence(best.value, calibrated(raw), spec.type, best.raw, best.page, best.box, score=raw)
 
 
 def _inferred(layout: Layout, prof: FieldProfile) -> list[Candidate]:

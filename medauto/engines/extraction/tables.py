@@ -1,8 +1,9 @@
 """Array-of-object fields (tables): map column headers to item properties, then read the rows.
 
-Parsed tables (``Element.table``) are used first; without them, a row of lines whose texts name at least two item
-properties is taken as the header, and the rows under it are cut into cells by the header columns' positions, until
-a totals line or the end of the page.
+Parsed tables (``Element.table``) are used first; their headers may name a property only in part ("Test" for
+``test_name``, "Unit" for ``units``, "Normal Range" for a ``reference_range`` whose instruction says "normal").
+Without them, a row of lines whose texts name at least two item properties is taken as the header, and the rows
+under it are cut into cells by the header columns' positions, until a totals line or the end of the page.
 """
 
 from __future__ import annotations
@@ -11,19 +12,46 @@ from medauto.engines.document.types import Box, ElementKind, ParsedDocument
 from medauto.engines.extraction.confidence import calibrated
 from medauto.engines.extraction.fields import typed_value
 from medauto.engines.extraction.layout import Layout, PlacedLine, same_row
-from medauto.engines.extraction.matchers import FieldKind, FieldProfile, label_score, profile
+from medauto.engines.extraction.matchers import FieldKind, FieldProfile, label_score, profile, tokens
 from medauto.engines.extraction.result import FieldEvidence
 from medauto.engines.extraction.schema import FieldSpec, FieldType
 
 _MIN_HEADER = 0.55
 Row = dict[str, FieldEvidence]
 _TOTAL_PROFILE = profile(FieldSpec("total", ("total",), FieldType.NUMBER))
+_FILLER = {"the", "a", "an", "of", "to", "for", "on", "in", "is", "and", "or", "by", "such", "as"}
 
 
-def _column_map(headers: list[str], columns: list[FieldProfile]) -> dict[int, tuple[FieldProfile, float]]:
-    """Header index -> (column, strength): each column takes its best header, best matches first."""
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def header_score(header: str, column: FieldProfile) -> float:
+    """How well a table header names a column: the label score, or a partial match where every header word is
+    (a prefix of) a word of the column's name or instruction and at least one is a word of its name."""
+    exact = label_score(header, column)
+    words = [_stem(w) for w in tokens(header) if w not in _FILLER and not w.isdigit()]
+    name = {_stem(w) for w in tokens(column.spec.name) if w not in _FILLER}
+    described = name | {_stem(w) for w in tokens(column.spec.instruction) if w not in _FILLER}
+    if not words or not name:
+        return exact
+
+    def within(word: str, vocabulary: set[str]) -> bool:
+        return word in vocabulary or (len(word) >= 3 and any(v.startswith(word) for v in vocabulary))
+
+    named = {n for n in name if any(n == w or (len(w) >= 3 and n.startswith(w)) for w in words)}
+    if not named or not all(within(w, described) for w in words):
+        return exact
+    return max(exact, 0.55 + 0.35 * len(named) / len(name))
+
+
+def _column_map(headers: list[str], columns: list[FieldProfile],
+                partial: bool = False) -> dict[int, tuple[FieldProfile, float]]:
+    """Header index -> (column, strength): each column takes its best header, best matches first. ``partial``
+    accepts headers that name a column in part (only for tables the parser found, whose header row is sure)."""
+    score = header_score if partial else label_score
     pairs = sorted(
-        ((label_score(h, c), i, c) for i, h in enumerate(headers) for c in columns),
+        ((score(h, c), i, c) for i, h in enumerate(headers) for c in columns),
         key=lambda t: t[0],
         reverse=True,
     )
@@ -64,7 +92,7 @@ def _from_elements(document: ParsedDocument, columns: list[FieldProfile], day_fi
             continue
         table = element.table
         header_index = max(0, table.header_rows - 1)
-        mapping = _column_map(list(table.rows[header_index]), columns)
+        mapping = _column_map(list(table.rows[header_index]), columns, partial=True)
         if len(mapping) < min(2, len(columns)):
             continue
         for cells in table.rows[header_index + 1 :]:
