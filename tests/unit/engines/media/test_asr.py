@@ -60,6 +60,9 @@ def test_split_at_pauses() -> None:
     words = [SpokenWord("a", 0, 300, 1.0), SpokenWord("b", 400, 700, 1.0), SpokenWord("c", 2000, 2300, 1.0)]
     utterances = split_at_pauses(words, "en")
     assert [(u.text, u.start_ms, u.end_ms) for u in utterances] == [("a b", 0, 700), ("c", 2000, 2300)]
+    # After a sentence's end a short pause is enough; inside a sentence it is not.
+    words = [SpokenWord("Yes.", 0, 300, 1.0), SpokenWord("Why", 600, 800, 1.0), SpokenWord("not", 1100, 1300, 1.0)]
+    assert [u.text for u in split_at_pauses(words, "en")] == ["Yes.", "Why not"]
 
 
 def test_model_is_assembled_once_and_verified(tmp_path: Path) -> None:
