@@ -259,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bigrams", action="store_true")
     ap.add_argument("--no-gazetteer", action="store_true")
     ap.add_argument("--no-clusters", action="store_true")
+    ap.add_argument("--context-affixes", action="store_true", help="3-letter affixes of the neighbouring words too")
     ap.add_argument("--cluster-depth", type=int, default=16)
     ap.add_argument("--cluster-min-count", type=int, default=3)
     ap.add_argument("--lexicon-folds", type=int, default=0, help="N > 0: cross-fold training-mention lexicon")
@@ -273,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         bigrams=not args.no_bigrams,
         gazetteer=not args.no_gazetteer,
         clusters=not args.no_clusters,
+        context_affixes=args.context_affixes,
     )
     gazetteer, versions = build_gazetteer()
     clusters: dict[str, str] = {}

@@ -458,6 +458,14 @@ class CrfNer:
             known = frozenset(self._tagger().info().attributes)
         return self.featurizer.restricted(known)
 
+    def tagger(self) -> pycrfsuite.Tagger:
+        """This thread's tagger (crfsuite taggers are not thread-safe)."""
+        return self._tagger()
+
+    def sentence_features(self, words: Sequence[str], text: str) -> list[list[str]]:
+        """The attribute lists of one sentence's words; ``text`` is the document they come from."""
+        return self._featurizer_for(text).sentence(words)
+
     def _featurizer_for(self, text: str) -> Featurizer:
         # crfsuite reads an attribute name up to a NUL character: text with one gets the unrestricted attributes.
         return self._features if "\x00" not in text else self.featurizer
@@ -482,20 +490,7 @@ class CrfNer:
 
     def find(self, doc: Doc) -> list[Span]:
         text = doc.text
-        if "'" in text:  # "Parkinson's": split as the training corpora are
-            tokens = split_tokens(doc.tokens)
-            words = [t.text for t in tokens]
-            begins = [t.begin for t in tokens]
-            ends = [t.end for t in tokens]
-            groups = []
-            k = 0
-            for _, s_end in doc.sentences:
-                stop = bisect_left(begins, s_end, k)
-                groups.append((k, stop))
-                k = stop
-        else:
-            words, begins, ends, groups = doc.words, doc.begins, doc.ends, doc.sentence_tokens
-        groups = [(first, stop) for first, stop in groups if first < stop]
+        words, begins, ends, groups = sentence_words(doc)
         features = self._featurizer_for(text).document([words[first:stop] for first, stop in groups])
         tagger = self._tagger()
         spans: list[Span] = []
@@ -505,6 +500,25 @@ class CrfNer:
                 label, category = TYPES[kind]
                 spans.append(Span(begin, end, text[begin:end], label, category, round(p, 4), "crf"))
         return spans
+
+
+def sentence_words(doc: Doc) -> tuple[Sequence[str], Sequence[int], Sequence[int], list[tuple[int, int]]]:
+    """The words the models see (``Parkinson's`` split as the training corpora are), their offsets, and each
+    non-empty sentence's word range ``[first, stop)``."""
+    if "'" not in doc.text:
+        return doc.words, doc.begins, doc.ends, [(first, stop) for first, stop in doc.sentence_tokens if first < stop]
+    tokens = split_tokens(doc.tokens)
+    words = [t.text for t in tokens]
+    begins = [t.begin for t in tokens]
+    ends = [t.end for t in tokens]
+    groups = []
+    k = 0
+    for _, s_end in doc.sentences:
+        stop = bisect_left(begins, s_end, k)
+        if k < stop:
+            groups.append((k, stop))
+        k = stop
+    return words, begins, ends, groups
 
 
 def card(model_dir: Path | None = None) -> dict[str, Any]:
