@@ -84,6 +84,7 @@ class InvocationOptions:
     routing: dict[str, str] = field(default_factory=dict)  # file extension ("png") -> modality
     blueprints: tuple[BlueprintRef, ...] = ()
     project_arn: str | None = None
+    project: dict[str, Any] | None = field(default=None, compare=False)  # as stored; audio/video read it
 
     @classmethod
     def from_project(cls, project: dict[str, Any] | None, blueprints: list[dict[str, Any]] | None) -> InvocationOptions:
@@ -105,4 +106,5 @@ class InvocationOptions:
             routing=routing,
             blueprints=refs,
             project_arn=project.get("projectArn"),
+            project=project or None,
         )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from medauto.engines.document.types import DocumentError, ParsedDocument
+from medauto.engines.document.types import Box, DocumentError, FileType, Line, Page, ParsedDocument
 from medauto.services.bda_runtime.document_output import AssetInfo, document_files, document_standard_output
 from medauto.services.bda_runtime.image_output import image_standard_output
 from medauto.services.bda_runtime.modality import Modality, UnsupportedAsset, route, sniff
@@ -83,7 +83,9 @@ def process_asset(
         raise AssetError(exc.reason) from None
     modality = route(sniffed, options.routing)
     if modality in (Modality.AUDIO, Modality.VIDEO):
-        raise AssetError(f"{modality.value} assets are not supported by this medauto version yet.")
+        if sniffed.modality not in (Modality.AUDIO, Modality.VIDEO):
+            raise AssetError(f"A {sniffed.extension.upper()} file cannot be processed as {modality.value}.")
+        return _media(data, modality, options, asset, custom)
     if modality is Modality.IMAGE and sniffed.modality is not Modality.IMAGE:
         raise AssetError(f"A {sniffed.extension.upper()} file cannot be processed as an IMAGE.")
     _check_size(len(data), limits.image_bytes if modality is Modality.IMAGE else limits.document_bytes, "input file")
@@ -108,3 +110,49 @@ def process_asset(
         files = document_files(parsed, pages) if options.document.additional_files else ()
         segments.append(Segment(standard, output, status, files))
     return AssetResult(modality, tuple(segments))
+
+
+def _media(
+    data: bytes, modality: Modality, options: InvocationOptions, asset: AssetInfo, custom: CustomStage | None
+) -> AssetResult:
+    # Imported on use: the media stack (PyAV, CTranslate2) loads only when audio or video arrives.
+    if modality is Modality.AUDIO:
+        from medauto.services.bda_runtime.audio_output import audio_standard_output
+
+        standard = audio_standard_output(data, options.project, asset)
+    else:
+        from medauto.services.bda_runtime.video_output import video_standard_output
+
+        standard = video_standard_output(data, options.project, asset)
+    if custom is None:
+        return AssetResult(modality, (Segment(standard),))
+    # Blueprints read media through its transcript (and on-screen text), one utterance per line.
+    transcript = media_document(standard)
+    status, output = custom.extract(transcript, (0, 0))
+    if output is not None:
+        output.pop("split_document", None)
+        _drop_geometry(output["explainability_info"])
+    return AssetResult(modality, (Segment(standard, output, status),))
+
+
+def media_document(standard: dict[str, Any]) -> ParsedDocument:
+    """A one-page document whose lines are the transcript segments and on-screen text, in time order."""
+    texts = [s["text"] for s in standard.get("audio_segments", []) if s.get("text")]
+    for chapter in standard.get("chapters", []):
+        texts += [s["text"] for s in chapter.get("audio_segments", []) if s.get("text")]
+        for frame in chapter.get("frames", []):
+            texts += [w["text"] for w in frame.get("text_lines", []) if w.get("text")]
+    count = max(1, len(texts))
+    lines = tuple(Line(text, Box(0.0, i / count, 1.0, 1 / count)) for i, text in enumerate(texts))
+    return ParsedDocument(FileType.PDF, (Page(0, 1, max(1, count), lines, ()),))
+
+
+def _drop_geometry(node: Any) -> None:
+    """Page boxes mean nothing for audio or video: explanations keep confidence and value only."""
+    if isinstance(node, dict):
+        node.pop("geometry", None)
+        for child in node.values():
+            _drop_geometry(child)
+    elif isinstance(node, list):
+        for child in node:
+            _drop_geometry(child)

@@ -96,7 +96,7 @@ def test_modality_routing_sends_png_to_the_document_path() -> None:
     [
         (b"", "empty"),
         (b"hello, plain text", "Unsupported file format"),
-        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "AUDIO assets are not supported"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "could not be read as audio"),
     ],
 )
 def test_bad_assets_are_the_callers_error(data: bytes, message: str) -> None:
