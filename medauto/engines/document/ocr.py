@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # A line whose strokes are this much thicker (relative to its x-height) than the page's median line is bold.
 _BOLD_INK_RATIO = 1.25
 _OCR_LOCK = threading.Lock()
+_TALL = 1.5  # a text box this many times taller than wide runs vertically
+# Upright print reads at 0.95+; upside-down print still "reads" as garbage at 0.6-0.8.
+_UPSIDE_DOWN_BELOW = 0.85
+_BETTER_BY = 0.05
 DETECTION_SIDE_PX = 1024
 
 
@@ -112,16 +116,59 @@ def _ink(gray: Any, box: Box) -> tuple[float, float]:
     return weight, x_height / height
 
 
-def ocr_image(image: Image, index: int, device: OcrDevice = OcrDevice.CPU) -> PageContent:
-    """Lines (with word boxes and confidences) of one page image."""
+def _recognise(engine: Any, image: Image) -> Any:
     import numpy as np
 
-    rgb = image.convert("RGB")
-    pixels = np.asarray(rgb)
-    gray = np.asarray(rgb.convert("L"))
-    engine = ocr_engine(device)
     with _OCR_LOCK:
-        result = engine(pixels)
+        return engine(np.asarray(image))
+
+
+def _confidence(result: Any) -> float:
+    """Mean recognition score weighted by text length (0 when nothing was read)."""
+    if not result.txts:
+        return 0.0
+    chars = sum(len(text) for text in result.txts)
+    return sum(len(text) * float(score) for text, score in zip(result.txts, result.scores, strict=True)) / max(chars, 1)
+
+
+def _span(quad: Any, axis: int) -> float:
+    values = [float(point[axis]) for point in quad]
+    return max(values) - min(values)
+
+
+def _sideways(result: Any) -> bool:
+    """Most text boxes are taller than wide: the page lies on its side."""
+    if not result.txts:
+        return False
+    tall = sum(1 for quad in result.boxes if _span(quad, 1) > _TALL * _span(quad, 0))
+    return tall * 2 > len(result.txts)
+
+
+def upright(engine: Any, image: Image) -> tuple[Image, Any]:
+    """The page turned upright, with its OCR result. A page is read as it comes; only one that reads sideways
+    (mostly tall boxes) or poorly is read again turned, and the turn that reads best wins."""
+    result = _recognise(engine, image)
+    if _sideways(result):
+        turns = [image.rotate(angle, expand=True) for angle in (90, 270)]
+        reads = [(turned, _recognise(engine, turned)) for turned in turns]
+        turned, attempt = max(reads, key=lambda read: _confidence(read[1]))
+        return (turned, attempt) if attempt.txts else (image, result)
+    confidence = _confidence(result)
+    if result.txts and confidence < _UPSIDE_DOWN_BELOW:
+        turned = image.rotate(180)
+        attempt = _recognise(engine, turned)
+        if _confidence(attempt) > confidence + _BETTER_BY:
+            return turned, attempt
+    return image, result
+
+
+def ocr_image(image: Image, index: int, device: OcrDevice = OcrDevice.CPU) -> PageContent:
+    """Lines (with word boxes and confidences) of one page image, turned upright first if it lies sideways or
+    upside down (the page size is then the turned one's)."""
+    import numpy as np
+
+    rgb, result = upright(ocr_engine(device), image.convert("RGB"))
+    gray = np.asarray(rgb.convert("L"))
     width, height = rgb.size
     raw: list[tuple[Line, tuple[float, float]]] = []
     if result.txts:

@@ -160,3 +160,15 @@ def test_ocr_models_ship_in_the_wheel() -> None:
     assert {"PP-OCRv6_det_small.onnx", "PP-OCRv6_rec_small.onnx"} <= {p.name for p in models.iterdir()}
     engine = ocr_engine()
     assert Path(engine.cfg.Global.model_root_dir) == models
+
+
+def test_pages_turned_sideways_or_upside_down_are_read_upright() -> None:
+    lines = [("Discharge medications", 30, True), ("Aspirin 81 mg by mouth daily", 26, False)]
+    image = page_image(lines, size=(620, 330))
+    expected = "Discharge medications\nAspirin 81 mg by mouth daily"
+    for angle in (180, 270):  # the two paths: poor reading, and tall boxes (90 takes the same path as 270)
+        parsed = parse_document(encode(image.rotate(angle, expand=True), "PNG"))
+        assert parsed.text == expected, angle
+        page = parsed.pages[0]
+        assert (page.width_px, page.height_px) == (620, 330), angle
+        assert page.lines[0].box.top < page.lines[1].box.top
