@@ -73,9 +73,13 @@ class AddressFinder:
     # ------------------------------------------------------------------------------------------------ pieces
     def _streets(self, t: PhiText) -> Iterator[Hit]:
         text = t.text
+        passed: dict[int, bool] = {}  # patterns share gates: each is checked once
         for (pattern, score), gate in zip(self.patterns.streets, self.patterns.gates, strict=True):
-            if gate is not None and not gate.passes(t):
-                continue
+            if gate is not None:
+                if id(gate) not in passed:
+                    passed[id(gate)] = gate.passes(t)
+                if not passed[id(gate)]:
+                    continue
             for m in pattern.finditer(text):
                 yield Hit(m.start(), m.end(), "ADDRESS", score)
         for m in self.patterns.corner.finditer(text):

@@ -132,7 +132,7 @@ def build(lexicon: PhiLexicon) -> StreetPatterns:
     )
     # The glued and the written-after endings need the ending followed by a house number; the prefixes need a prefix.
     ending_gate = Gate(rf"(?:{endings}|str\.|út|tee)\.?[ \t]+\d")
-    prefix_gate = Gate(rf"(?:{prefixes})")
+    prefix_gate = Gate(rf"(?<!\w)(?:{prefixes})(?!\w)")  # a street type on its own, never inside a word
     gates = (None, prefix_gate, prefix_gate, ending_gate, ending_gate)
     # After an address cue: "lives at 92597 Jahu 80", "address: 6138 Via Roma 131".
     generic = re.compile(
