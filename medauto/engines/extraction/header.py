@@ -27,7 +27,8 @@ _TRADE_NOUNS = {"enterprise", "enterprises", "trading", "restaurant", "restoran"
                 "agency", "studio", "centre", "center", "trading.", "handel", "gmbh", "cosmetics", "fashion"}
 _NOT_A_NAME = {"invoice", "receipt", "tax", "bill", "cash", "welcome", "tel", "fax", "phone", "gst", "reg", "vat",
                "thank", "thanks", "cashier", "order", "table", "statement", "page", "copy", "guest", "check",
-               "simplified", "official", "customer", "member", "hours", "opening", "counter", "terminal"}
+               "simplified", "official", "customer", "member", "hours", "opening", "counter", "terminal",
+               "owned", "operated", "managed", "licensee", "franchisee"}
 # A line naming the kind of document is its title, not its issuer ("Laboratory Report", "Pay Statement").
 _DOCUMENT_TITLES = {"report", "reports", "form", "certificate", "summary", "requisition", "application", "payslip",
                     "stub", "license", "licence", "prescription", "results", "result", "record", "records",
@@ -58,6 +59,7 @@ _NAME_TAIL = re.compile(r"\s*(?:[\(\[]?\b\d{4,}-?[A-Z]\b[\)\]]?|\bF\.?K\.?A\b|\b
 _REGISTRATION_ONLY = re.compile(r"^[\(\[]?(?:[A-Z]{0,3}\d{5,}-?[A-Z]?|\d{8,})[\)\]]?$")
 _LABEL_PREFIX = re.compile(r"^[^\d:]{1,25}:\s*(?=\S)")
 _HEADER_LINES = 10
+_ARTICLES = {"the", "a", "an"}
 
 
 @dataclass(frozen=True)
@@ -107,9 +109,15 @@ def _person_label(text: str) -> bool:
 
 def clean_name(text: str) -> str:
     """A name as printed without a label before it or registration numbers after it."""
-    text = _LABEL_PREFIX.sub("", text.strip())
+    text = text.strip()
+    label = _LABEL_PREFIX.match(text)
+    if label is not None:
+        # "THE: TOAST F&B" is an article and a stray colon from OCR, not a label.
+        article = not set(_words(label.group(0))) - _ARTICLES
+        text = label.group(0).split(":")[0] + " " + text[label.end() :] if article else text[label.end() :]
     text = _NAME_TAIL.sub("", text)
     text = _TRAILING_REGISTRATION.sub("", text)
+    text = re.sub(r"(?<=\w)[°®™©]", "", text)  # trademark signs (and OCR's degree sign for them) are no part of it
     return re.sub(r"^#\d*\s*", "", text).strip()
 
 
@@ -134,7 +142,7 @@ def _organization_score(text: str, rank: int) -> float:
     bare = {w.strip(".") for w in words}
     if bare & _LEGAL_SUFFIXES:
         score += 0.5
-    elif bare & _TRADE_NOUNS:
+    elif bare & _TRADE_NOUNS or _glued_trade_noun(words):
         score += 0.35
     elif rank >= _BARE_NAME_LINES:
         return 0.0
@@ -143,8 +151,14 @@ def _organization_score(text: str, rank: int) -> float:
     return max(0.0, min(1.0, score + 0.1))
 
 
+def _glued_trade_noun(words: list[str]) -> bool:
+    """OCR may drop the spaces of a name ("SANYUSTATIONERYSHOP"): a long word ending in a trade noun."""
+    return any(len(w) >= 10 and any(len(n) >= 4 and w.endswith(n) for n in _TRADE_NOUNS) for w in words)
+
+
 def _address_cues(text: str) -> int:
-    words = [w.strip(".") for w in _words(text)]
+    # Letter runs, so that words OCR glued with punctuation still count ("No.J-G-02", "Level'6").
+    words = re.findall(r"[a-z]+", text.lower())
     cues = sum(1 for w in words if w in _STREET_WORDS)
     if _POSTCODE.search(text):
         cues += 2
@@ -164,6 +178,10 @@ def address_block(layout: Layout, after: PlacedLine | None, page: int = 0) -> He
     while queue:
         line = queue.pop(0)
         if block and same_row(line.box, block[-1].box):
+            if line.box.left >= block[-1].box.right and _continues_row(block[-1].text, line.text):
+                # The address line was cut into fragments along its row ("3-7, GROUND FLOOR," | "JLN PUTRA 1").
+                block.append(line)
+                continue
             # A second column shares the rows: the block follows its own column.
             under = layout.below(block[-1], max_gap_lines=1.6)
             if under is None:
@@ -198,6 +216,13 @@ def address_block(layout: Layout, after: PlacedLine | None, page: int = 0) -> He
     text = " ".join(line.text for line in block)
     return HeaderGuess(_LABEL_PREFIX.sub("", text) if _address_cues(text.split(":")[0]) == 0 else text,
                        tuple(block), score)
+
+
+def _continues_row(left: str, right: str) -> bool:
+    """A fragment to the right of an address line goes on with the address (not a second column's label)."""
+    if _is_stop(right) or _REGISTRATION_ONLY.match(right.strip()):
+        return False
+    return left.rstrip().endswith(",") or _address_cues(right) >= 1
 
 
 def _continues(block: list[PlacedLine], text: str) -> bool:

@@ -173,11 +173,13 @@ def label_score(label: str, prof: FieldProfile) -> float:
     words = tokens(label)
     if not words or len(words) > 8:
         return 0.0
-    bag = set(words)
     best = 0.0
     for phrase, weight in prof.phrases:
+        words, typo = _read_through_typos(tokens(label), phrase)
+        bag = set(words)
         if not set(phrase) <= bag:
             continue
+        weight *= 0.9 if typo else 1.0
         extra = [w for w in words if w not in phrase and w not in _STOP and not w.isdigit()]
         score = weight * (0.8 + 0.2 * len(phrase) / (len(phrase) + len(extra)))
         excludes = prof.excludes - {"tax"} if "inclusive" in bag else prof.excludes  # "total incl. tax"
@@ -185,3 +187,27 @@ def label_score(label: str, prof: FieldProfile) -> float:
             score *= 0.15
         best = max(best, score)
     return best
+
+
+def _read_through_typos(words: list[str], phrase: tuple[str, ...]) -> tuple[list[str], bool]:
+    """``words`` with a one-letter OCR slip on a long phrase word read as that word ("Grand Toral" -> total)."""
+    missing = [p for p in phrase if p not in words and len(p) >= 5]
+    if not missing or len(missing) + len([p for p in phrase if p in words]) < len(phrase):
+        return words, False
+    fixed = list(words)
+    for wanted in missing:
+        slip = next((i for i, w in enumerate(fixed) if w not in phrase and _one_edit(w, wanted)), None)
+        if slip is None:
+            return words, False
+        fixed[slip] = wanted
+    return fixed, True
+
+
+def _one_edit(word: str, wanted: str) -> bool:
+    """One substitution, insertion or deletion apart, the first letter kept (OCR slips, not other words)."""
+    if word[:1] != wanted[:1] or abs(len(word) - len(wanted)) > 1 or word == wanted:
+        return False
+    if len(word) == len(wanted):
+        return sum(a != b for a, b in zip(word, wanted, strict=True)) == 1
+    short, long = sorted((word, wanted), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

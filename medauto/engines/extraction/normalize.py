@@ -21,7 +21,10 @@ _DATE_PATTERNS = (
     # 2018-03-23, 2018/03/23
     re.compile(r"(?<![\w/\-.])(?P<y>(?:19|20)\d{2})(?P<s>[/\-.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])"),
     # 11/01/2019, 01-03-18, 11.02.18
-    re.compile(r"(?<![\w/\-.])(?P<a>\d{1,2})(?P<s>[/\-.])(?P<b>\d{1,2})(?P=s)(?P<y>(?:19|20)?\d{2})(?![\d])"),
+    # OCR may glue the time to a four-digit year ("09/02/201811:40"): the year then ends before "H:MM".
+    # A dash before it is a separator of a longer code only when the date itself uses dashes ("REG #19-18/03/2018").
+    re.compile(r"(?<![\w/.])(?<!-(?=\d{1,2}-))(?P<a>\d{1,2})(?P<s>[/\-.])(?P<b>\d{1,2})(?P=s)"
+               r"(?P<y>(?:19|20)\d{2}(?=\d{1,2}:\d{2})|(?:19|20)?\d{2}(?![\d]))"),
     # 14 MAR 2018, 02/JAN/2017, 12-Jan-19, 12JAN2019
     re.compile(r"(?<![\w])(?P<d>\d{1,2})(?:" + _SEP + r"|\s?)" + _MONTH + r"(?:" + _SEP + r"|,?\s?)"
                r"(?P<y>(?:19|20)?\d{2})(?![\d])", re.IGNORECASE),
