@@ -68,6 +68,14 @@ def test_detect_phi(cm: Any) -> None:
     assert all(e["Category"] == "PROTECTED_HEALTH_INFORMATION" for e in entities)
 
 
+def test_detect_phi_leaves_drug_names_that_are_first_names(cm: Any) -> None:
+    text = "Continue Allegra 180 mg daily and Lyrica 75 mg twice daily. Seen by Dr. Allegra Smith."
+    entities = cm.detect_phi(Text=text)["Entities"]
+    check_offsets(text, entities)
+    names = [e["Text"] for e in entities if e["Type"] == "NAME"]
+    assert names == ["Allegra Smith"]
+
+
 def test_detect_entities_v1_reports_acuity_as_an_entity(cm: Any) -> None:
     text = "Acute pain in the left knee."
     v1 = {e["Type"] for e in cm.detect_entities(Text=text)["Entities"]}
