@@ -20,6 +20,7 @@ ENGINE_NAME = "audio.asr.whisper-base.v1"
 # A silence this long between two words starts a new utterance; after a sentence's end a shorter one does.
 _PAUSE_MS = 1000
 _SENTENCE_PAUSE_MS = 250
+_LANGUAGE_SWITCH_PAUSE_MS = 500
 _BATCH = 4  # speech chunks decoded together: fewer, larger matrix products (about 20% less CPU than one by one)
 
 
@@ -73,6 +74,14 @@ def split_at_pauses(words: list[SpokenWord], language: str, pause_ms: int = _PAU
     ]
 
 
+def _speech_clips(samples: np.ndarray, sample_rate: int) -> list[dict[str, float]]:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=_LANGUAGE_SWITCH_PAUSE_MS, max_speech_duration_s=30)
+    clips = get_speech_timestamps(samples, options, sampling_rate=sample_rate)
+    return [{"start": clip["start"] / sample_rate, "end": clip["end"] / sample_rate} for clip in clips]
+
+
 class WhisperRecognizer:
     """One loaded model per process; calls are serialised so a busy server does not oversubscribe the CPU."""
 
@@ -89,34 +98,57 @@ class WhisperRecognizer:
         self._batched = BatchedInferencePipeline(self._model)
         self._lock = threading.Lock()
 
-    def _language(self, samples: np.ndarray, languages: tuple[str, ...] | None) -> tuple[str | None, float]:
-        if languages and len(languages) == 1:
-            return languages[0], 1.0
-        if not languages:
-            return None, 0.0  # let transcribe() detect it on the first speech
-        _, _, ranked = self._model.detect_language(samples, vad_filter=True)
-        allowed = [(code, prob) for code, prob in ranked if code in languages]
-        code, prob = max(allowed, key=lambda item: item[1]) if allowed else (languages[0], 0.0)
+    def _detect(self, samples: np.ndarray, languages: tuple[str, ...] | None, vad: bool) -> tuple[str, float]:
+        """The most likely language of ``samples``, among ``languages`` when given."""
+        _, _, ranked = self._model.detect_language(samples, vad_filter=vad)
+        allowed = [(code, prob) for code, prob in ranked if not languages or code in languages]
+        code, prob = max(allowed, key=lambda item: item[1]) if allowed else (languages[0] if languages else "en", 0.0)
         return code, float(prob)
 
-    def recognize(self, samples: np.ndarray, sample_rate: int, languages: tuple[str, ...] | None) -> Recognized:
+    def recognize(
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        languages: tuple[str, ...] | None,
+        multilingual: bool = False,
+    ) -> Recognized:
         if sample_rate != 16000:
             raise ValueError("Whisper expects 16 kHz audio")
         with self._lock:
-            language, confidence = self._language(samples, languages)
+            language, confidence = None, 0.0
+            if languages and len(languages) == 1:
+                language, confidence = languages[0], 1.0
+            elif languages:
+                language, confidence = self._detect(samples, languages, vad=True)
             # Silero VAD cuts the speech into chunks of up to 30 s, decoded _BATCH at a time and independently,
-            # so one misheard phrase cannot repeat through the rest of the file.
+            # so one misheard phrase cannot repeat through the rest of the file. ``multilingual`` lets each chunk
+            # be decoded in its own language.
             segments, info = self._batched.transcribe(
                 samples,
-                language=language,
+                language=None if multilingual else language,
+                multilingual=multilingual,
+                # When languages may change, every stretch of speech between pauses is its own chunk (VAD would
+                # otherwise pack several into one 30 s window, and a window is decoded in one language).
+                clip_timestamps=_speech_clips(samples, sample_rate) if multilingual else None,
                 beam_size=self.config.beam_size,
                 batch_size=_BATCH,
                 word_timestamps=True,
                 vad_filter=True,
             )
-            code = language or info.language
-            utterances = [u for segment in segments for u in split_at_pauses(_words(segment), code)]
-        return Recognized(tuple(utterances), code, confidence if language else float(info.language_probability))
+            dominant = language or info.language
+            utterances = []
+            for segment in segments:
+                code = dominant
+                if multilingual:
+                    chunk = samples[int(segment.start * sample_rate) : int(segment.end * sample_rate)]
+                    code = self._detect(chunk, languages, vad=False)[0]
+                utterances.extend(split_at_pauses(_words(segment), code))
+        if multilingual and utterances:
+            counts: dict[str, int] = {}
+            for utterance in utterances:
+                counts[utterance.language] = counts.get(utterance.language, 0) + len(utterance.words)
+            dominant = max(counts, key=lambda code: counts[code])
+        return Recognized(tuple(utterances), dominant, confidence if language else float(info.language_probability))
 
 
 @register(ENGINE_NAME)

@@ -16,6 +16,7 @@ class ScriptedRecognizer:
     words: list[SpokenWord]
     language: str = "en"
     calls: int = 0
+    multilingual: bool = False  # what the last call asked for
 
     @classmethod
     def from_text(cls, text: str, start_ms: int = 0, word_ms: int = 400, language: str = "en") -> ScriptedRecognizer:
@@ -28,8 +29,15 @@ class ScriptedRecognizer:
             at += 1500
         return cls(words, language)
 
-    def recognize(self, samples: np.ndarray, sample_rate: int, languages: tuple[str, ...] | None) -> Recognized:
+    def recognize(
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        languages: tuple[str, ...] | None,
+        multilingual: bool = False,
+    ) -> Recognized:
         self.calls += 1
+        self.multilingual = multilingual
         duration_ms = len(samples) * 1000 // sample_rate
         heard = [w for w in self.words if w.end_ms <= duration_ms]
         language = self.language if not languages or self.language in languages else languages[0]

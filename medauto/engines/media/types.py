@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -53,7 +54,7 @@ class AudioSamples:
     channels: np.ndarray
     sample_rate: int
 
-    @property
+    @cached_property
     def mono(self) -> np.ndarray:
         return np.asarray(self.channels.mean(axis=0), dtype=np.float32)
 
@@ -93,9 +94,16 @@ class Recognized:
 
 
 class Recognizer(Protocol):
-    """Speech to text with word timestamps; ``languages`` limits detection to these ISO codes (None = any)."""
+    """Speech to text with word timestamps; ``languages`` limits detection to these ISO codes (None = any);
+    ``multilingual`` detects the language of each stretch of speech instead of once per file."""
 
-    def recognize(self, samples: np.ndarray, sample_rate: int, languages: tuple[str, ...] | None) -> Recognized: ...
+    def recognize(
+        self,
+        samples: np.ndarray,
+        sample_rate: int,
+        languages: tuple[str, ...] | None,
+        multilingual: bool = False,
+    ) -> Recognized: ...
 
 
 @dataclass(frozen=True)

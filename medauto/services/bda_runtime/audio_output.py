@@ -113,6 +113,7 @@ def audio_standard_output(
             languages=options.whisper_languages,
             speakers=options.speaker_labels,
             channels=options.channel_labels,
+            multilingual=options.identify_multiple_languages,
         )
     except MediaError as exc:
         asset_error(exc.reason)

@@ -54,6 +54,7 @@ class AudioOptions:
     generative: frozenset[str] = frozenset({"AUDIO_SUMMARY"})
     languages: tuple[str, ...] = ()  # BDA codes the audio may be in; empty = detect any
     generative_output_language: str = "DEFAULT"
+    identify_multiple_languages: bool = False
 
     @property
     def whisper_languages(self) -> tuple[str, ...] | None:
@@ -74,6 +75,7 @@ class AudioOptions:
             generative=_types(standard.get("generativeField"), cls.generative),
             languages=tuple(language.get("inputLanguages") or ()),
             generative_output_language=language.get("generativeOutputLanguage") or "DEFAULT",
+            identify_multiple_languages=bool(language.get("identifyMultipleLanguages")),
         )
 
 

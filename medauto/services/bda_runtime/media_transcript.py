@@ -28,10 +28,11 @@ def transcribe(
     languages: tuple[str, ...] | None,
     speakers: bool,
     channels: bool,
+    multilingual: bool = False,
 ) -> Transcript:
     """Decode the first audio track at 16 kHz, recognise the mono mix, then label speakers and channels."""
     audio = decode_audio(data, ASR_SAMPLE_RATE)
-    recognized = recognizer.recognize(audio.mono, audio.sample_rate, languages)
+    recognized = recognizer.recognize(audio.mono, audio.sample_rate, languages, multilingual)
     return label_speakers(recognized, audio, speakers=speakers, channels=channels)
 
 

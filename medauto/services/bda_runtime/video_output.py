@@ -47,6 +47,12 @@ def millis(frame_index: int, frame_rate: float) -> int:
     return round(frame_index * 1000 / frame_rate)
 
 
+def _number(value: float) -> float | int:
+    """30 rather than 30.0 (as BDA writes whole frame rates); 29.97 stays a fraction."""
+    rounded = round(value, 3)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def default_frame_reader() -> FrameReader:
     """OCR of a frame with the document engine's reader (rapidocr, loaded once per process)."""
     from medauto.engines.document.ocr import ocr_image
@@ -220,7 +226,7 @@ def video_standard_output(
         metadata.update(s3_bucket=asset.s3_bucket, s3_key=asset.s3_key)
     metadata.update(
         format=info.format_long_name,
-        frame_rate=round(info.video.frame_rate, 3),
+        frame_rate=_number(info.video.frame_rate),
         codec=info.video.codec,
         duration_millis=info.duration_ms,
         frame_width=info.video.width,

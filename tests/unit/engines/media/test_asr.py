@@ -52,6 +52,19 @@ def test_a_single_allowed_language_is_forced(whisper: WhisperRecognizer) -> None
     assert whisper.recognize(samples, 16000, ("en", "de", "fr")).language == "en"
 
 
+def test_multilingual_gives_each_stretch_of_speech_its_own_language(whisper: WhisperRecognizer) -> None:
+    samples = gen.speak(
+        [
+            ("Good morning, the patient has had a fever since yesterday.", "en-us", 50),
+            ("Guten Morgen, der Patient hat seit gestern Fieber.", "de", 50),
+        ],
+        pause_s=2.0,
+    )
+    result = whisper.recognize(samples.astype(np.float32) / 32768, 16000, None, multilingual=True)
+    assert [u.language for u in result.utterances] == ["en", "de"]
+    assert "Morgen" in result.utterances[1].text and "morning" in result.utterances[0].text
+
+
 def test_registered_under_its_versioned_name() -> None:
     assert ENGINE_NAME in registry.names()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -81,13 +83,25 @@ def test_transcript_off_keeps_only_metadata_summary_and_statistics() -> None:
 
 
 def test_input_languages_reach_the_recognizer() -> None:
-    project = {"overrideConfiguration": {"audio": {"languageConfiguration": {
+    project: dict[str, Any] = {"overrideConfiguration": {"audio": {"languageConfiguration": {
         "inputLanguages": ["DE"], "generativeOutputLanguage": "EN"}}}}  # fmt: skip
     assert AudioOptions.from_project(project).whisper_languages == ("de",)
     out = audio_standard_output(_wav(), project, ASSET, recognizer=ScriptedRecognizer.from_text(SCRIPT))
     assert out["metadata"]["dominant_asset_language"] == "DE"
     assert out["metadata"]["generative_output_language"] == "EN"
     assert out["audio_segments"][0]["language"] == "DE"
+    project["overrideConfiguration"]["audio"]["languageConfiguration"]["identifyMultipleLanguages"] = True
+    recognizer = ScriptedRecognizer.from_text(SCRIPT)
+    audio_standard_output(_wav(), project, ASSET, recognizer=recognizer)
+    assert recognizer.multilingual
+
+
+def test_a_video_file_routed_to_audio_is_processed_as_audio() -> None:
+    data = gen.video_bytes([gen.Scene(2.0, (10, 20, 200))], gen.tone(2.0), fps=25, size=(160, 96))
+    out = audio_standard_output(data, None, ASSET, recognizer=ScriptedRecognizer.from_text("hello there"))
+    assert out["metadata"]["format"] == "mp4" and out["metadata"]["codec"] == "aac"
+    assert out["metadata"]["number_of_channels"] == 1 and abs(out["metadata"]["duration_millis"] - 2000) < 100
+    assert [s["text"] for s in out["audio_segments"]] == ["hello there"]
 
 
 @pytest.mark.parametrize(

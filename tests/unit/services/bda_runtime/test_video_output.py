@@ -38,7 +38,7 @@ def test_video_output_shape_without_models() -> None:
     out = video_standard_output(data, None, ASSET, recognizer=recognizer, read=fake_reader)
     assert out["metadata"] == {
         "asset_id": "0", "semantic_modality": "VIDEO", "s3_bucket": "videos", "s3_key": "consult.mp4",
-        "format": "QuickTime / MOV", "frame_rate": 25.0, "codec": "h264", "duration_millis": 4000,
+        "format": "QuickTime / MOV", "frame_rate": 25, "codec": "h264", "duration_millis": 4000,
         "frame_width": 320, "frame_height": 180,
     }  # fmt: skip
     assert out["video"]["transcript"]["representation"]["text"] == "[spk_0]: hello there how are you"
