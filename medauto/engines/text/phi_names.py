@@ -45,6 +45,23 @@ class _Tok(NamedTuple):
     end: int
     text: str
     key: str
+    shape: str  # see word_shape
+
+
+def word_shape(text: str, key: str) -> str:
+    """initial, lower_initial, upper, cap, particle, lower or other."""
+    if len(text) == 1:
+        return "initial" if text.isupper() else "lower_initial"
+    if text[0].isupper():
+        return "upper" if text.isupper() else "cap"
+    if key in words.NAME_PARTICLES:
+        return "particle"
+    return "lower" if text.islower() else "other"
+
+
+def _token(begin: int, end: int, text: str) -> _Tok:
+    key = fold(text)
+    return _Tok(begin, end, text, key, word_shape(text, key))
 
 
 class NameFinder:
@@ -68,24 +85,13 @@ class NameFinder:
     def known(self, key: str) -> bool:
         return key in self.lex.first_names or key in self.lex.last_names
 
-    @staticmethod
-    def _shape(tok: _Tok) -> str:
-        t = tok.text
-        if len(t) == 1:
-            return "initial" if t.isupper() else "lower_initial"
-        if t[0].isupper():
-            return "upper" if t.isupper() else "cap"
-        if tok.key in words.NAME_PARTICLES:
-            return "particle"
-        return "lower" if t.islower() else "other"
-
     def _runs(self, text: str, toks: list[_Tok]) -> list[list[_Tok]]:
         """Stretches of name-shaped tokens on one line, all capitalised or all lower-case, no stop word inside."""
         runs: list[list[_Tok]] = []
         current: list[_Tok] = []
         mode = ""
         for tok in toks:
-            shape = self._shape(tok)
+            shape = tok.shape
             usable = (
                 shape != "other"
                 and not self.is_stop(tok.key)
@@ -121,7 +127,7 @@ class NameFinder:
         Every veto returns 0, so they are ordered cheapest first: most runs in clinical text ("Patient", "Plan",
         "BP") are ruled out by their own words before any context is looked at.
         """
-        shapes = [self._shape(t) for t in run]
+        shapes = [t.shape for t in run]
         keys = [t.key for t in run]
         full = " ".join(keys)
         if full in self.lex.countries or any(k in cues.STREET_WORDS for k in keys[1:]):
@@ -258,10 +264,10 @@ class NameFinder:
     def _trim(self, run: list[_Tok]) -> list[_Tok]:
         """Drop dangling initials and particles at either end."""
         start, end = 0, len(run)
-        while start < end and self._shape(run[start]) == "particle":
+        while start < end and run[start].shape == "particle":
             start += 1
         while end > start and (
-            self._shape(run[end - 1]) == "particle" or (len(run[end - 1].text) == 1 and end - start > 1)
+            run[end - 1].shape == "particle" or (len(run[end - 1].text) == 1 and end - start > 1)
         ):
             end -= 1
         return run[start:end]
@@ -272,7 +278,7 @@ class NameFinder:
         index = interval_index(blocked)
         if tokens is None:
             tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        toks = [_Tok(b, e, w, fold(w)) for b, e, w in tokens if not overlaps_any(index, b, e)]
+        toks = [_token(b, e, w) for b, e, w in tokens if not overlaps_any(index, b, e)]
         hits: list[Hit] = []
         rejected: list[list[_Tok]] = []
         for raw in self._runs(text, toks):
@@ -304,8 +310,8 @@ class NameFinder:
         out: list[Hit] = []
         for first, last in pairwise(toks):
             if not (
-                self._shape(first) == "cap"
-                and self._shape(last) == "cap"
+                first.shape == "cap"
+                and last.shape == "cap"
                 and first.key in self.lex.first_names
                 and not self.is_common(first.key)
                 and not self.is_stop(last.key)
