@@ -1,8 +1,9 @@
 """Choose a blueprint for a document, and split a multi-document file into logical documents.
 
-A blueprint's fit combines three lexical signals, none needing a model: how many of its fields have a label the
+A blueprint's fit combines lexical signals, none needing a model: how many of its fields have a label the
 document prints (the strongest), how much of its class/description/instruction vocabulary the text uses (weighted
-by rarity across the candidate blueprints, BM25-style saturation), and whether its class name appears. Below
+by rarity across the candidate blueprints, BM25-style saturation), whether its class name appears, and for
+receipt/invoice classes the genre cues of ``genre.py`` (payment made vs payment requested). Below
 ``threshold`` the answer is NO_MATCH (None).
 """
 
@@ -14,11 +15,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from medauto.engines.document.types import Page, ParsedDocument
+from medauto.engines.extraction.genre import genre_fit
 from medauto.engines.extraction.layout import Layout
 from medauto.engines.extraction.matchers import label_score, profile, tokens
 from medauto.engines.extraction.schema import BlueprintSchema
 
 NO_MATCH_THRESHOLD = 0.1
+_GENRE_WEIGHT = 0.25
 _FILLER = {"the", "a", "an", "of", "to", "for", "on", "in", "is", "and", "or", "by", "this", "that", "as", "at",
            "such", "with", "from", "each", "one", "row", "per", "printed", "document", "number", "name", "date"}
 _PAGE_ONE = re.compile(r"\bpage\s*1\s*(?:of|/)\s*\d+\b", re.IGNORECASE)
@@ -65,7 +68,9 @@ def blueprint_scores(lines: list[str], blueprints: list[BlueprintSchema]) -> lis
         label_fit = labelled / len(leaves) if leaves else 0.0
         class_words = [w for w in tokens(blueprint.document_class) if w not in _FILLER]
         class_fit = 1.0 if class_words and all(text_words.get(w) for w in class_words) else 0.0
-        scores.append(round(min(1.0, 0.45 * label_fit + 0.35 * term_fit + 0.2 * class_fit), 4))
+        # Genre fit: evidence of the transaction a receipt or an invoice records (see genre.py).
+        fit = 0.45 * label_fit + 0.35 * term_fit + 0.2 * class_fit + _GENRE_WEIGHT * genre_fit(lines, blueprint)
+        scores.append(round(min(1.0, fit), 4))
     return scores
 
 
