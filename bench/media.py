@@ -41,7 +41,7 @@ SENTENCES = [
     "Blood pressure today was one hundred and forty over ninety.",
     "He quit smoking five years ago and drinks alcohol rarely.",
 ]
-VOICES = [("en-us", 45, 160), ("en-us", 60, 175), ("en-gb", 50, 150)]
+VOICES = [("en-us", 45, 160), ("en-us", 60, 175), ("en", 50, 150)]  # "en" is eSpeak's British English
 
 
 def _speech(sentences: list[str], voice: str, pitch: int, wpm: int, pause_s: float = 0.7) -> np.ndarray:

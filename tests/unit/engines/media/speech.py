@@ -40,6 +40,7 @@ def _engine() -> tuple[Any, int]:
     if rate <= 0:
         raise RuntimeError("eSpeak NG failed to initialise")
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetVoiceByName.restype = ctypes.c_int
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_Synth.argtypes = [
         ctypes.c_void_p,
@@ -70,7 +71,9 @@ def synthesize(
     encoded = text.encode() + b"\0"
     with _LOCK:
         lib.espeak_SetSynthCallback(callback)
-        lib.espeak_SetVoiceByName(voice.encode())
+        # A name eSpeak does not know would silently keep the previous voice: fail loudly instead.
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise ValueError(f"eSpeak NG has no voice {voice!r}")
         lib.espeak_SetParameter(_PARAM_RATE, words_per_minute, 0)
         lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
         lib.espeak_Synth(encoded, len(encoded), 0, _POS_CHARACTER, 0, _ESPEAK_CHARS_UTF8, None, None)
