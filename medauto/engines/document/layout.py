@@ -5,7 +5,7 @@ into blocks, then roles decided across the whole document (one title, heading le
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from medauto.engines.document.blocks import Block, build_blocks, list_marker
 from medauto.engines.document.content import FoundTable, PageContent, StyledLine
@@ -49,6 +49,18 @@ def body_size(contents: Sequence[PageContent]) -> float:
         if seen * 2 >= total:
             return size
     return 0.0
+
+
+def relative_sizes(contents: Sequence[PageContent]) -> list[PageContent]:
+    """Pages with line sizes divided by the body size of pages read the same way. A text layer gives font sizes
+    and OCR gives x-heights, so a PDF mixing typed and scanned pages compares each page against its own kind."""
+    body = {source: body_size([c for c in contents if c.source is source]) for source in {c.source for c in contents}}
+    relative = []
+    for content in contents:
+        scale = body[content.source] or 1.0
+        lines = [replace(line, size=line.size / scale) for line in content.lines]
+        relative.append(replace(content, lines=lines))
+    return relative
 
 
 def _union(boxes: Sequence[Box]) -> Box:
@@ -160,7 +172,8 @@ def _element(unit: _Unit, draft: _Draft, order: int, remap: dict[int, int], role
 
 def layout_pages(contents: Sequence[PageContent]) -> tuple[Page, ...]:
     """Pages with their lines re-ordered for reading and their elements numbered across the document."""
-    size = body_size(contents)
+    contents = relative_sizes(contents)
+    size = 1.0  # the body size, once sizes are relative
     margins = margin_roles([content.lines for content in contents], size)
     drafts = [_draft(content, page_margins) for content, page_margins in zip(contents, margins, strict=True)]
     styles: list[BlockStyle] = []

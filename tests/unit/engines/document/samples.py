@@ -131,6 +131,23 @@ def scanned_pdf(images: list[Image.Image], stamp: str = "") -> bytes:
     return bytes(pdf.output())
 
 
+def typed_then_scanned_pdf(image: Image.Image) -> bytes:
+    """Page 1 typed (a text layer), page 2 a scanned picture: a faxed report appended to a typed letter."""
+    pdf = FPDF(unit="pt", format=(595, 842))
+    pdf.add_page()
+    pdf.set_xy(50, 60)
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.cell(0, 26, "Referral Letter")
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_xy(50, 110)
+    pdf.cell(0, 14, "Patient seen in clinic today")
+    pdf.set_xy(50, 150)
+    pdf.cell(0, 14, "Please review the attached report.")
+    pdf.add_page()
+    pdf.image(image, x=0, y=0, w=595, h=842)
+    return bytes(pdf.output())
+
+
 def multipage_tiff(images: list[Image.Image]) -> bytes:
     out = io.BytesIO()
     images[0].save(out, format="TIFF", save_all=True, append_images=images[1:], compression="tiff_deflate")

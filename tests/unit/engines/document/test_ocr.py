@@ -172,3 +172,25 @@ def test_pages_turned_sideways_or_upside_down_are_read_upright() -> None:
         page = parsed.pages[0]
         assert (page.width_px, page.height_px) == (620, 330), angle
         assert page.lines[0].box.top < page.lines[1].box.top
+
+
+def test_typed_and_scanned_pages_in_one_pdf(page: Image.Image) -> None:
+    from tests.unit.engines.document.samples import typed_then_scanned_pdf
+
+    parsed = parse_document(typed_then_scanned_pdf(page))
+    assert [p.source for p in parsed.pages] == [TextSource.TEXT_LAYER, TextSource.OCR]
+    # Font sizes (typed page) and x-heights (scanned page) are each compared with their own page kind's body:
+    # measured against the scan's smaller x-heights, the typed body line would pass for a heading.
+    typed = [(e.role, e.text) for e in parsed.pages[0].elements]
+    assert typed == [
+        (TextRole.TITLE, "Referral Letter"),
+        (TextRole.PARAGRAPH, "Patient seen in clinic today"),
+        (TextRole.PARAGRAPH, "Please review the attached report."),
+    ]
+    scanned = [(e.role, e.text) for e in parsed.pages[1].elements]
+    assert scanned[:2] == [(TextRole.SECTION_TITLE, "Radiology Report"), (TextRole.SECTION_TITLE, "Findings")]
+    assert [text for role, text in scanned if role is TextRole.PARAGRAPH] == [
+        "The lungs are clear without focal consolidation. There is no pleural effusion or pneumothorax. Heart size "
+        "is normal.",
+        "No acute cardiopulmonary process.",
+    ]
