@@ -194,3 +194,17 @@ def test_typed_and_scanned_pages_in_one_pdf(page: Image.Image) -> None:
         "is normal.",
         "No acute cardiopulmonary process.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "options"),
+    [("TIFF", "1", {"compression": "group4"}), ("JPEG", "CMYK", {}), ("WEBP", "RGB", {})],
+)
+def test_fax_cmyk_and_webp_images(fmt: str, mode: str, options: dict[str, object]) -> None:
+    image = page_image([("Fax cover sheet", 30, False)], size=(500, 160)).convert(mode)
+    assert parse_document(encode(image, fmt, **options)).text == "Fax cover sheet"
+
+
+def test_blank_and_tiny_images_have_no_lines() -> None:
+    parsed = parse_document(encode(Image.new("RGB", (8, 8), "white"), "PNG"))
+    assert parsed.pages[0].lines == () and parsed.elements == ()
