@@ -70,35 +70,27 @@ def _union(boxes: Sequence[Box]) -> Box:
     return box
 
 
-def _draft(content: PageContent, margins: dict[int, TextRole]) -> _Draft:
+def _claim_tables(content: PageContent, taken: set[int]) -> list[tuple[FoundTable, list[int]]]:
+    """Tables found by the reader (ruled) and by alignment, each with the lines it takes off the body."""
     lines = content.lines
-    draft = _Draft(content)
-    taken = set(margins)
     tables: list[tuple[FoundTable, list[int]]] = []
     for table in content.tables:
         inside = [i for i, line in enumerate(lines) if i not in taken and _inside(line.box, table.box)]
         taken.update(inside)
         tables.append((table, inside))
-    tables += find_aligned_tables(lines, [i for i in range(len(lines)) if i not in taken])
-    for _, inside in tables:
+    aligned = find_aligned_tables(lines, [i for i in range(len(lines)) if i not in taken])
+    for _, inside in aligned:
         taken.update(inside)
-    body = [i for i in range(len(lines)) if i not in taken]
-    # An image under text is a background or letterhead, not a figure.
-    figures = [f for f in content.figures if not any(_inside(lines[i].box, f) for i in body)]
+    return tables + aligned
 
-    top = sorted((i for i, role in margins.items() if lines[i].box.bottom <= TOP_ZONE), key=lambda i: lines[i].box.top)
-    bottom = sorted((i for i in margins if i not in top), key=lambda i: (lines[i].box.top, lines[i].box.left))
-    draft.units += [_Unit([i], role=margins[i]) for i in top]
 
-    items: list[_Unit] = [_Unit([i]) for i in body]
-    for table, inside in tables:
-        items.append(_Unit(sorted(inside, key=lambda i: (lines[i].box.top, lines[i].box.left)), table=table))
-    items += [_Unit([], figure=f) for f in figures]
-    boxes = [_item_box(unit, lines) for unit in items]
+def _body_units(items: list[_Unit], lines: Sequence[StyledLine]) -> list[_Unit]:
+    """Body items in reading order; runs of lines between tables and figures are cut into blocks, and a change
+    of column starts a new run segment so no block spans two columns."""
+    units: list[_Unit] = []
     run: list[tuple[int, int]] = []
-    segment = 0
-    previous_column = -1
-    for placed in reading_order(boxes):
+    segment, previous_column = 0, -1
+    for placed in reading_order([_item_box(unit, lines) for unit in items]):
         unit = items[placed.index]
         if unit.table is None and unit.figure is None:
             if placed.column != previous_column:
@@ -106,12 +98,33 @@ def _draft(content: PageContent, margins: dict[int, TextRole]) -> _Draft:
             previous_column = placed.column
             run.append((unit.lines[0], segment))
             continue
-        draft.units += [_Unit(block.lines, block=block) for block in build_blocks(run, lines)]
+        units += [_Unit(block.lines, block=block) for block in build_blocks(run, lines)]
         run, previous_column = [], -1
-        draft.units.append(unit)
-    draft.units += [_Unit(block.lines, block=block) for block in build_blocks(run, lines)]
-    draft.units += [_Unit([i], role=margins[i]) for i in bottom]
-    return draft
+        units.append(unit)
+    units += [_Unit(block.lines, block=block) for block in build_blocks(run, lines)]
+    return units
+
+
+def _draft(content: PageContent, margins: dict[int, TextRole]) -> _Draft:
+    """The page's future elements in reading order: headers, body (blocks, tables, figures), footers."""
+    lines = content.lines
+    taken = set(margins)
+    tables = _claim_tables(content, taken)
+    body = [i for i in range(len(lines)) if i not in taken]
+    # An image under text is a background or letterhead, not a figure.
+    figures = [f for f in content.figures if not any(_inside(lines[i].box, f) for i in body)]
+
+    items: list[_Unit] = [_Unit([i]) for i in body]
+    for table, inside in tables:
+        items.append(_Unit(sorted(inside, key=lambda i: (lines[i].box.top, lines[i].box.left)), table=table))
+    items += [_Unit([], figure=f) for f in figures]
+
+    top = sorted((i for i in margins if lines[i].box.bottom <= TOP_ZONE), key=lambda i: lines[i].box.top)
+    bottom = sorted((i for i in margins if i not in top), key=lambda i: (lines[i].box.top, lines[i].box.left))
+    units = [_Unit([i], role=margins[i]) for i in top]
+    units += _body_units(items, lines)
+    units += [_Unit([i], role=margins[i]) for i in bottom]
+    return _Draft(content, units)
 
 
 def _item_box(unit: _Unit, lines: Sequence[StyledLine]) -> Box:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # A line whose strokes are this much thicker (relative to its x-height) than the page's median line is bold.
 _BOLD_INK_RATIO = 1.25
 _OCR_LOCK = threading.Lock()
+_ENGINE_LOCK = threading.Lock()
 _TALL = 1.5  # a text box this many times taller than wide runs vertically
 # Upright print reads at 0.95+; upside-down print still "reads" as garbage at 0.6-0.8.
 _UPSIDE_DOWN_BELOW = 0.85
@@ -34,15 +35,20 @@ class OcrDevice(StrEnum):
     CUDA = "cuda"  # onnxruntime's CUDA provider; needs the onnxruntime-gpu build, else rapidocr falls back to CPU
 
 
-@cache
 def ocr_engine(device: OcrDevice = OcrDevice.CPU) -> Any:
     """The process-wide rapidocr engine: only its bundled default models, so nothing is ever downloaded."""
+    with _ENGINE_LOCK:  # two first requests at once must not load the models twice
+        return _load_engine(device)
+
+
+@cache
+def _load_engine(device: OcrDevice) -> Any:
     from rapidocr import RapidOCR
 
     params: dict[str, Any] = {
         "Global.log_level": "error",
         "Global.return_word_box": True,
-        # Pages are upright; the 180-degree line classifier costs time and flips the odd line wrongly.
+        # ``upright`` turns whole pages; the per-line 180-degree classifier costs time and flips the odd line.
         "Global.use_cls": False,
         # Detect on the page scaled so its longer side is at most this (rapidocr's default scales small pages
         # *up* to 736 on the shorter side, which makes an A4 page three times slower to detect and no better).
