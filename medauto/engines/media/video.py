@@ -46,7 +46,8 @@ def histogram_distance(a: np.ndarray, b: np.ndarray) -> float:
 class _OpenShot:
     start: int
     confidence: float
-    histograms: list[np.ndarray] = field(default_factory=list)
+    histogram_sum: np.ndarray = field(default_factory=lambda: np.zeros(_LEVELS**3, dtype=np.float64))
+    frames: int = 0
     candidates: list[DecodedFrame] = field(default_factory=list)
     stride: int = 1
 
@@ -74,7 +75,7 @@ class _Found:
 def _close(found: _Found, shot: _OpenShot, end: int, read: FrameReader | None) -> None:
     index = len(found.shots)
     found.shots.append(Shot(index, shot.start, end, shot.confidence))
-    found.looks.append(np.mean(shot.histograms, axis=0))
+    found.looks.append((shot.histogram_sum / max(shot.frames, 1)).astype(np.float32))
     key = shot.middle
     lines = tuple(read(key.image())) if read is not None else ()
     found.key_frames.append(KeyFrame(key.index, index, lines))
@@ -108,7 +109,8 @@ def detect_shots(
             recent = []
         else:
             recent = [*recent[-11:], change]
-        current.histograms.append(histogram)
+        current.histogram_sum += histogram
+        current.frames += 1
         current.keep(frame, settings.key_frame_candidates)
     if current is not None:
         _close(found, current, count - 1, read)
