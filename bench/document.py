@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import sys
 import time
 from collections import Counter
@@ -159,6 +160,7 @@ def main() -> int:
         "born_digital": bench_born_digital(data, max(args.pages, args.scanned)),
         "scanned": bench_scanned(data, args.scanned),
         "load_average_after": [round(v, 2) for v in os.getloadavg()],
+        "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     write_report(report, "document", args.out)
     return 0
