@@ -59,6 +59,23 @@ def test_aligned_rows_become_a_table() -> None:
     assert table.box.top == 0.2 and table.box.left == 0.1
 
 
+def test_wrapped_cell_text_joins_its_cell() -> None:
+    # Rows 0.04 apart; the second row's instructions wrap onto a line only 0.015 below.
+    lines = [line("Drug", 0.1, 0.20, 0.06), line("Instructions", 0.4, 0.20, 0.1)]
+    lines += [line("Aspirin", 0.1, 0.24, 0.06), line("Take one tablet each", 0.4, 0.24, 0.18)]
+    lines += [line("morning with food", 0.4, 0.255, 0.15)]
+    lines += [line("Heparin", 0.1, 0.295, 0.06), line("Inject at night", 0.4, 0.295, 0.14)]
+    lines += [line("Insulin", 0.1, 0.335, 0.06), line("Before meals", 0.4, 0.335, 0.11)]
+    ((table, used),) = find_aligned_tables(lines, list(range(len(lines))))
+    assert table.table.rows == (
+        ("Drug", "Instructions"),
+        ("Aspirin", "Take one tablet each morning with food"),
+        ("Heparin", "Inject at night"),
+        ("Insulin", "Before meals"),
+    )
+    assert sorted(used) == list(range(9))
+
+
 def test_running_headers_footers_and_page_numbers() -> None:
     pages = []
     for index in range(3):
