@@ -100,6 +100,7 @@ def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("suites", nargs="*", help="suites to run (default: all text suites)")
     p.add_argument("--data", help="the shared/data folder (default: ../shared/data next to the checkout)")
     p.add_argument("--out", help="write the figures as JSON to this file")
+    p.add_argument("--text-profile", default="fast", help="text profile whose NER model is measured (fast, accurate)")
     p.add_argument("--ocr", choices=["engine", "ground-truth"], help="sroie: text source (default: engine)")
 
 
@@ -312,7 +313,13 @@ def run_eval(args: argparse.Namespace) -> int:
     if not data.is_dir():
         print(f"medauto eval: no data folder at {data} (use --data)", file=sys.stderr)
         return 2
-    report = run_suites(data, suites, echo=lambda line: print(line, flush=True))
+    from medauto.engines.text.pipeline import PROFILES
+
+    if args.text_profile not in PROFILES:
+        known = ", ".join(PROFILES)
+        print(f"medauto eval: unknown text profile {args.text_profile!r}; known: {known}", file=sys.stderr)
+        return 2
+    report = run_suites(data, suites, echo=lambda line: print(line, flush=True), profile=args.text_profile)
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2))
         print(f"wrote {args.out}")

@@ -29,17 +29,19 @@ def _scores_json(scores: dict[str, Scores]) -> dict[str, Any]:
     return {name: s.as_dict() for name, s in scores.items()}
 
 
-def _ner(data: Path, suite: str, echo: Echo) -> dict[str, Any]:
+def _ner(data: Path, suite: str, profile: str, echo: Echo) -> dict[str, Any]:
     ensure_registered()
     from medauto.engines.text.eval_ner import evaluate_iob
+    from medauto.engines.text.pipeline import PROFILES
 
     path = {
         "ncbi-disease": data / "ncbi-disease" / "iob" / "devel.tsv",
         "bc5cdr": data / "bc5cdr" / "BC5CDR-IOB" / "devel.tsv",
     }[suite]
-    scores = evaluate_iob(registry.get("text.ner.crf.v1"), path, suite)
-    echo(format_table(f"{suite} devel ({path.name}), exact spans", scores))
-    return {"file": str(path), "exact": _scores_json(scores)}
+    model = PROFILES[profile].entity_recognizers[0]  # the profile's statistical NER model
+    scores = evaluate_iob(registry.get(model), path, suite)
+    echo(format_table(f"{suite} devel ({path.name}), {model}, exact spans", scores))
+    return {"file": str(path), "model": model, "exact": _scores_json(scores)}
 
 
 def _negex(data: Path, echo: Echo) -> dict[str, Any]:
@@ -69,17 +71,18 @@ def _presidio(data: Path, echo: Echo) -> dict[str, Any]:
     return {"file": str(path), "exact": _scores_json(exact), "relaxed": _scores_json(relaxed)}
 
 
-def run_suites(data: Path, suites: list[str], echo: Echo = print) -> dict[str, Any]:
+def run_suites(data: Path, suites: list[str], echo: Echo = print, profile: str = "fast") -> dict[str, Any]:
     report: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "data": str(data),
+        "text_profile": profile,
         "suites": {},
     }
     for suite in suites:
         started = time.perf_counter()
         if suite in ("ncbi-disease", "bc5cdr"):
-            result = _ner(data, suite, echo)
+            result = _ner(data, suite, profile, echo)
         elif suite == "negex":
             result = _negex(data, echo)
         else:

@@ -61,6 +61,16 @@ PROFILES = {
         "text.context.v1",
         "text.relations.v1",
     ),
+    # A larger CRF (neighbour affixes, a training-mention lexicon learned cross-fold); the other stages are shared.
+    "accurate": Profile(
+        "accurate",
+        "medauto-accurate-1.0.0",
+        ("text.ner.crf.accurate.v1", "text.lexicon.v1"),
+        ("text.attributes.v1",),
+        ("text.phi.rules.v1",),
+        "text.context.v1",
+        "text.relations.v1",
+    ),
 }
 
 # Attribute labels that are never top-level entities in DetectEntitiesV2.

@@ -13,7 +13,13 @@ from medauto.engines import registry
 
 @cache
 def ensure_registered() -> None:
-    from medauto.engines.text import attributes, crf_ner, lexicon, relations  # noqa: F401  (self-registering)
+    from medauto.engines.text import (  # noqa: F401  (self-registering)
+        attributes,
+        crf_ensemble,
+        crf_ner,
+        lexicon,
+        relations,
+    )
     from medauto.engines.text.context import ContextTraits
     from medauto.engines.text.icd10cm import load_index
     from medauto.engines.text.phi import PhiRecognizer
