@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from medauto.engines import registry
@@ -44,7 +45,7 @@ def speaker_label(index: int) -> str:
     return f"spk_{index}"
 
 
-def representation(utterances: tuple[Utterance, ...] | list[Utterance], *, speakers: bool = True) -> str:
+def representation(utterances: Sequence[Utterance], *, speakers: bool = True) -> str:
     """One line per speaker turn ("[spk_0]: ..."), consecutive utterances of one speaker joined."""
     turns: list[tuple[int, list[str]]] = []
     for utterance in utterances:
