@@ -116,6 +116,10 @@ class Components:
 
 
 def build_components(settings: Settings) -> Components:
+    # The engines read their device from the environment (their factories take no arguments), so settings given
+    # by flag or TOML file are passed on that way; this also reaches spawned worker processes.
+    os.environ["MEDAUTO_OCR_DEVICE"] = settings.ocr_device
+    os.environ["MEDAUTO_ASR_DEVICE"] = settings.asr_device
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
     cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())

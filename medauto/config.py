@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     bda_max_document_mb: int = Field(500, ge=1, description="Largest DOCUMENT asset BDA invocations accept (MB).")
     bda_max_image_mb: int = Field(5, ge=1, description="Largest IMAGE asset BDA invocations accept (MB).")
     bda_max_pages: int = Field(3000, ge=1, description="Most pages a BDA document may have.")
+    ocr_device: str = Field(
+        "cpu", pattern=r"^(cpu|cuda)$", description="Where OCR runs: cpu, or cuda (onnxruntime-gpu with a GPU)."
+    )
+    asr_device: str = Field(
+        "cpu", pattern=r"^(cpu|cuda)$", description="Where speech recognition runs: cpu, or cuda (CTranslate2)."
+    )
     extraction_engine: str = Field(
         "extraction.rules.v1",
         description="Blueprint field extraction engine: extraction.rules.v1 (offline) or extraction.llm.v1 "
