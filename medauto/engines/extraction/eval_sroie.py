@@ -136,7 +136,7 @@ def evaluate(data: Path, ocr: str = "ground-truth", ids: list[str] | None = None
 
 def _table(report: dict[str, Any]) -> str:
     out = [f"sroie ({report['receipts']} receipts, OCR: {report['ocr']}, {report['seconds']} s), "
-           "exact text match after whitespace normalisation"]
+           "exact text match after whitespace and case normalisation"]
     out.append(f"{'field':<10}{'rule':<9}{'P':>7}{'R':>7}{'F1':>7}")
     for key in [*FIELDS, "overall"]:
         for rule in ("nospace", "strict"):
