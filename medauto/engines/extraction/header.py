@@ -85,11 +85,13 @@ def organization_name(layout: Layout, page: int = 0, titles: bool = False) -> He
     A document title ("Laboratory Report") counts only with ``titles`` (the field's instruction asks for it)."""
     best: HeaderGuess | None = None
     top = layout.on_page(page)[:_HEADER_LINES]
+    wordy = 0  # lines above with words: stamps and handwritten numbers above the name do not push it down
     for rank, line in enumerate(top):
+        above, wordy = wordy, wordy + (sum(c.isalpha() for c in line.text) >= 3)
         if _person_label(line.text) or (not titles and set(_words(line.text)) & _DOCUMENT_TITLES):
             continue
         name = clean_name(line.text)
-        score = _organization_score(name, rank)
+        score = _organization_score(name, above)
         if score <= 0 or (best is not None and score <= best.score):
             continue
         best = HeaderGuess(name, (line,), score)

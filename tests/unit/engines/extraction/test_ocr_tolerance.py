@@ -57,3 +57,11 @@ def test_receipt_read_through_engine_ocr_slips():
                                           "43800 DENGKIL, SELANGOR")
     assert result.leaf("transaction_date").raw == "09/02/2018"
     assert values["total"] == 29.3
+
+
+def test_stamps_above_the_name_do_not_push_it_down():
+    rows = [("8812", 0.1, 0.01, 0.1), ("0031", 0.6, 0.03, 0.1), ("#12", 0.1, 0.05, 0.1), ("77", 0.5, 0.07, 0.1),
+            ("MR. DAKGALBI SOLARIS", 0.2, 0.10, 0.5), ("NO 21, JLN BUNGA KANTAN", 0.2, 0.13, 0.5),
+            ("TOTAL 12.00", 0.2, 0.3, 0.5)]
+    values = RulesExtractor().extract(document(rows), sample_blueprint("receipt")).values
+    assert values["merchant_name"] == "MR. DAKGALBI SOLARIS"
