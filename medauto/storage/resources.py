@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import copy
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -21,6 +21,7 @@ from typing import Any, Protocol
 # A token whose first request never finished (its process died) is released after this long.
 PENDING_TOKEN_TIMEOUT = timedelta(seconds=60)
 MODIFY_ATTEMPTS = 50
+SCAN_BATCH = 200  # rows a SQL store reads per round trip while filling a filtered page
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,21 +148,85 @@ def sort_key(resource: Resource) -> tuple[datetime, str]:
     return resource.created, resource.resource_id
 
 
-def take_page(
-    ordered: Iterable[Resource], limit: int, cursor: str | None, where: Predicate | None
-) -> tuple[list[Resource], str | None]:
-    """Cut one page from resources already in (created, id) order; shared by the stores."""
-    mark = decode_cursor(cursor) if cursor else None
+def take_page(ordered: Iterable[Resource], limit: int, where: Predicate | None) -> tuple[list[Resource], str | None]:
+    """Cut one page from resources already in (created, id) order and past the cursor."""
     chunk: list[Resource] = []
     for resource in ordered:
-        if mark is not None and sort_key(resource) <= mark:
-            continue
         if where is not None and not where(resource):
             continue
         if len(chunk) == limit:
             return chunk, encode_cursor(chunk[-1])
         chunk.append(resource)
     return chunk, None
+
+
+class OrderedListing:
+    """``list`` for a store that can yield a namespace's resources in (created, id) order after a cursor."""
+
+    def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterable[Resource]:
+        raise NotImplementedError
+
+    def list(
+        self,
+        account_id: str,
+        region: str,
+        kind: str,
+        limit: int,
+        cursor: str | None = None,
+        where: Predicate | None = None,
+    ) -> tuple[list[Resource], str | None]:
+        return take_page(self._ordered(account_id, region, kind, cursor), limit, where)
+
+
+def keyset_scan(
+    batch: Callable[[tuple[Any, str] | None, int], list[Any]], after: tuple[Any, str] | None
+) -> Iterator[Any]:
+    """Rows of a SQL query in (created, resource_id) order: ``batch(mark, size)`` returns up to ``size`` rows
+    after ``mark`` (from the start for None), so each round trip resumes where the last row left off."""
+    while True:
+        rows = batch(after, SCAN_BATCH)
+        yield from rows
+        if len(rows) < SCAN_BATCH:
+            return
+        after = (rows[-1]["created"], rows[-1]["resource_id"])
+
+
+def token_abandoned(result: object, claimed: datetime, now: datetime) -> bool:
+    """A token whose first request never settled (its process died) may be claimed again after the timeout."""
+    return result is None and now - claimed > PENDING_TOKEN_TIMEOUT
+
+
+def repeated_result(
+    token: str, fingerprint: str, first_fingerprint: str, first_result: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What a later request with a claimed token gets: the first request's result, or TokenMismatch when its
+    parameters differ, or TokenBusy while the first request is still running."""
+    if first_fingerprint != fingerprint:
+        raise TokenMismatch(token)
+    if first_result is None:
+        raise TokenBusy(token)
+    return first_result
+
+
+def resource_columns(
+    resource: Resource, time: Callable[[datetime], Any], document: Callable[[Any], Any]
+) -> tuple[Any, ...]:
+    """A SQL row of ``resource`` in column order; ``time`` and ``document`` encode as the database wants."""
+    return (
+        resource.account_id, resource.region, resource.kind, resource.resource_id, resource.name,
+        time(resource.created), time(resource.modified), document(resource.body), document(resource.tags),
+        resource.revision,
+    )  # fmt: skip
+
+
+def revision_update(
+    resource: Resource, time: Callable[[datetime], Any], document: Callable[[Any], Any]
+) -> tuple[Any, ...]:
+    """Parameters of the SQL compare-and-set: the new modified, body and tags, then the key and old revision."""
+    return (
+        time(resource.modified), document(resource.body), document(resource.tags), resource.account_id,
+        resource.region, resource.kind, resource.resource_id, resource.revision,
+    )  # fmt: skip
 
 
 @dataclass
@@ -171,7 +236,7 @@ class _Token:
     result: dict[str, Any] | None = None
 
 
-class InMemoryResourceStore:
+class InMemoryResourceStore(OrderedListing):
     """For tests and ``--store memory``; copies bodies in and out so callers cannot alias stored state."""
 
     def __init__(self) -> None:
@@ -212,18 +277,11 @@ class InMemoryResourceStore:
         with self._lock:
             return self._rows.pop((account_id, region, kind, resource_id), None) is not None
 
-    def list(
-        self,
-        account_id: str,
-        region: str,
-        kind: str,
-        limit: int,
-        cursor: str | None = None,
-        where: Predicate | None = None,
-    ) -> tuple[list[Resource], str | None]:
+    def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterable[Resource]:
+        mark = decode_cursor(cursor) if cursor else None
         with self._lock:
             mine = [self._copy(r) for k, r in self._rows.items() if k[:3] == (account_id, region, kind)]
-        return take_page(sorted(mine, key=sort_key), limit, cursor, where)
+        return [r for r in sorted(mine, key=sort_key) if mark is None or sort_key(r) > mark]
 
     def claim_token(
         self, account_id: str, region: str, operation: str, token: str, fingerprint: str
@@ -232,14 +290,10 @@ class InMemoryResourceStore:
         now = datetime.now(UTC)
         with self._lock:
             seen = self._tokens.get(key)
-            if seen is None or (seen.result is None and now - seen.claimed > PENDING_TOKEN_TIMEOUT):
+            if seen is None or token_abandoned(seen.result, seen.claimed, now):
                 self._tokens[key] = _Token(fingerprint, now)
                 return None
-            if seen.fingerprint != fingerprint:
-                raise TokenMismatch(token)
-            if seen.result is None:
-                raise TokenBusy(token)
-            return copy.deepcopy(seen.result)
+            return copy.deepcopy(repeated_result(token, fingerprint, seen.fingerprint, seen.result))
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
         with self._lock:

@@ -12,15 +12,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from medauto.storage.resources import (
-    PENDING_TOKEN_TIMEOUT,
     NameTaken,
-    Predicate,
+    OrderedListing,
     Resource,
     StaleResource,
-    TokenBusy,
-    TokenMismatch,
     decode_cursor,
-    take_page,
+    keyset_scan,
+    repeated_result,
+    resource_columns,
+    revision_update,
+    token_abandoned,
 )
 
 _SCHEMA = """
@@ -51,7 +52,6 @@ CREATE TABLE IF NOT EXISTS medauto_resource_tokens (
     PRIMARY KEY (account_id, region, operation, token)
 );
 """
-_SCAN = 200
 _KEY = "account_id=%s AND region=%s AND kind=%s AND resource_id=%s"
 _TOKEN = "account_id=%s AND region=%s AND operation=%s AND token=%s"
 
@@ -60,7 +60,11 @@ def _resource(row: dict[str, Any]) -> Resource:
     return Resource(**row)
 
 
-class PostgresResourceStore:
+def _as_is(value: datetime) -> datetime:
+    return value  # psycopg adapts datetimes to TIMESTAMPTZ itself
+
+
+class PostgresResourceStore(OrderedListing):
     def __init__(self, dsn: str) -> None:
         import psycopg
 
@@ -92,12 +96,8 @@ class PostgresResourceStore:
         try:
             self._conn().execute(
                 "INSERT INTO medauto_resources VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    resource.account_id, resource.region, resource.kind, resource.resource_id, resource.name,
-                    resource.created, resource.modified, self._json(resource.body), self._json(resource.tags),
-                    resource.revision,
-                ),
-            )  # fmt: skip
+                resource_columns(resource, _as_is, self._json),
+            )
         except self._psycopg.errors.UniqueViolation as exc:
             if exc.diag.constraint_name == "medauto_resources_name":
                 raise NameTaken(resource.name) from None
@@ -115,11 +115,8 @@ class PostgresResourceStore:
         cur = self._conn().execute(
             f"UPDATE medauto_resources SET modified=%s, body=%s, tags=%s, revision=revision+1 WHERE {_KEY} "
             "AND revision=%s",
-            (
-                resource.modified, self._json(resource.body), self._json(resource.tags), resource.account_id,
-                resource.region, resource.kind, resource.resource_id, resource.revision,
-            ),
-        )  # fmt: skip
+            revision_update(resource, _as_is, self._json),
+        )
         if cur.rowcount != 1:
             raise StaleResource(f"{resource.kind}/{resource.resource_id}")
         return resource.with_changes(revision=resource.revision + 1)
@@ -131,36 +128,18 @@ class PostgresResourceStore:
         return bool(cur.rowcount == 1)
 
     def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterator[Resource]:
-        after = decode_cursor(cursor) if cursor else None
         conn = self._conn()
-        while True:
-            if after is None:
-                rows = conn.execute(
-                    "SELECT * FROM medauto_resources WHERE account_id=%s AND region=%s AND kind=%s "
-                    "ORDER BY created, resource_id LIMIT %s",
-                    (account_id, region, kind, _SCAN),
-                ).fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM medauto_resources WHERE account_id=%s AND region=%s AND kind=%s "
-                    "AND (created, resource_id) > (%s, %s) ORDER BY created, resource_id LIMIT %s",
-                    (account_id, region, kind, *after, _SCAN),
-                ).fetchall()
-            yield from (_resource(r) for r in rows)
-            if len(rows) < _SCAN:
-                return
-            after = (rows[-1]["created"], rows[-1]["resource_id"])
 
-    def list(
-        self,
-        account_id: str,
-        region: str,
-        kind: str,
-        limit: int,
-        cursor: str | None = None,
-        where: Predicate | None = None,
-    ) -> tuple[list[Resource], str | None]:
-        return take_page(self._ordered(account_id, region, kind, cursor), limit, None, where)
+        def batch(mark: tuple[Any, str] | None, size: int) -> list[Any]:
+            past_mark = "" if mark is None else "AND (created, resource_id) > (%s, %s) "
+            rows: list[Any] = conn.execute(
+                "SELECT * FROM medauto_resources WHERE account_id=%s AND region=%s AND kind=%s "
+                f"{past_mark}ORDER BY created, resource_id LIMIT %s",
+                (account_id, region, kind, *(mark or ()), size),
+            ).fetchall()
+            return rows
+
+        return map(_resource, keyset_scan(batch, decode_cursor(cursor) if cursor else None))
 
     def claim_token(
         self, account_id: str, region: str, operation: str, token: str, fingerprint: str
@@ -179,18 +158,13 @@ class PostgresResourceStore:
             row = conn.execute(
                 f"SELECT fingerprint, claimed, result FROM medauto_resource_tokens WHERE {_TOKEN} FOR UPDATE", key
             ).fetchone()
-            if row["result"] is None and now - row["claimed"] > PENDING_TOKEN_TIMEOUT:
+            if token_abandoned(row["result"], row["claimed"], now):
                 conn.execute(
                     f"UPDATE medauto_resource_tokens SET fingerprint=%s, claimed=%s WHERE {_TOKEN}",
                     (fingerprint, now, *key),
                 )
                 return None
-        if row["fingerprint"] != fingerprint:
-            raise TokenMismatch(token)
-        if row["result"] is None:
-            raise TokenBusy(token)
-        result: dict[str, Any] = row["result"]
-        return result
+        return repeated_result(token, fingerprint, row["fingerprint"], row["result"])
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
         self._conn().execute(

@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from medauto.storage.resources import (
-    PENDING_TOKEN_TIMEOUT,
     NameTaken,
-    Predicate,
+    OrderedListing,
     Resource,
     StaleResource,
-    TokenBusy,
-    TokenMismatch,
     decode_cursor,
-    take_page,
+    keyset_scan,
+    repeated_result,
+    resource_columns,
+    revision_update,
+    token_abandoned,
 )
 
 _SCHEMA = """
@@ -53,7 +54,6 @@ CREATE TABLE IF NOT EXISTS resource_tokens (
     PRIMARY KEY (account_id, region, operation, token)
 );
 """
-_SCAN = 200  # rows read per round trip while filling a filtered page
 
 
 def _stamp(value: datetime) -> str:
@@ -80,7 +80,7 @@ def _resource(row: sqlite3.Row) -> Resource:
     )
 
 
-class SqliteResourceStore:
+class SqliteResourceStore(OrderedListing):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
@@ -101,13 +101,8 @@ class SqliteResourceStore:
     def insert(self, resource: Resource) -> None:
         try:
             self._connect().execute(
-                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    resource.account_id, resource.region, resource.kind, resource.resource_id, resource.name,
-                    _stamp(resource.created), _stamp(resource.modified), _dump(resource.body), _dump(resource.tags),
-                    resource.revision,
-                ),
-            )  # fmt: skip
+                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", resource_columns(resource, _stamp, _dump)
+            )
         except sqlite3.IntegrityError as exc:
             if "resources.name" in str(exc):
                 raise NameTaken(resource.name) from None
@@ -128,11 +123,8 @@ class SqliteResourceStore:
         cur = self._connect().execute(
             "UPDATE resources SET modified=?, body=?, tags=?, revision=revision+1 "
             "WHERE account_id=? AND region=? AND kind=? AND resource_id=? AND revision=?",
-            (
-                _stamp(resource.modified), _dump(resource.body), _dump(resource.tags), resource.account_id,
-                resource.region, resource.kind, resource.resource_id, resource.revision,
-            ),
-        )  # fmt: skip
+            revision_update(resource, _stamp, _dump),
+        )
         if cur.rowcount != 1:
             raise StaleResource(f"{resource.kind}/{resource.resource_id}")
         return resource.with_changes(revision=resource.revision + 1)
@@ -146,30 +138,16 @@ class SqliteResourceStore:
 
     def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterator[Resource]:
         after = decode_cursor(cursor) if cursor else None
-        mark = (_stamp(after[0]), after[1]) if after else ("", "")
         conn = self._connect()
-        while True:
-            rows = conn.execute(
+
+        def batch(mark: tuple[Any, str] | None, size: int) -> list[Any]:
+            return conn.execute(
                 "SELECT * FROM resources WHERE account_id=? AND region=? AND kind=? "
                 "AND (created, resource_id) > (?, ?) ORDER BY created, resource_id LIMIT ?",
-                (account_id, region, kind, *mark, _SCAN),
+                (account_id, region, kind, *(mark or ("", "")), size),
             ).fetchall()
-            yield from (_resource(r) for r in rows)
-            if len(rows) < _SCAN:
-                return
-            mark = (rows[-1]["created"], rows[-1]["resource_id"])
 
-    def list(
-        self,
-        account_id: str,
-        region: str,
-        kind: str,
-        limit: int,
-        cursor: str | None = None,
-        where: Predicate | None = None,
-    ) -> tuple[list[Resource], str | None]:
-        # The cursor was applied in SQL already; take_page only filters and cuts.
-        return take_page(self._ordered(account_id, region, kind, cursor), limit, None, where)
+        return map(_resource, keyset_scan(batch, (_stamp(after[0]), after[1]) if after else None))
 
     def claim_token(
         self, account_id: str, region: str, operation: str, token: str, fingerprint: str
@@ -184,12 +162,7 @@ class SqliteResourceStore:
                 "WHERE account_id=? AND region=? AND operation=? AND token=?",
                 key,
             ).fetchone()
-            abandoned = (
-                row is not None
-                and row["result"] is None
-                and now - datetime.fromisoformat(row["claimed"]) > PENDING_TOKEN_TIMEOUT
-            )
-            if row is None or abandoned:
+            if row is None or token_abandoned(row["result"], datetime.fromisoformat(row["claimed"]), now):
                 conn.execute(
                     "INSERT OR REPLACE INTO resource_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
                     (*key, fingerprint, _stamp(now)),
@@ -201,12 +174,8 @@ class SqliteResourceStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        if row["fingerprint"] != fingerprint:
-            raise TokenMismatch(token)
-        if row["result"] is None:
-            raise TokenBusy(token)
-        result: dict[str, Any] = json.loads(row["result"])
-        return result
+        first = None if row["result"] is None else json.loads(row["result"])
+        return repeated_result(token, fingerprint, row["fingerprint"], first)
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
         self._connect().execute(
