@@ -5,12 +5,12 @@ Claims use ``FOR UPDATE SKIP LOCKED``, so workers never wait on, or share, each 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, decode_cursor, encode_cursor
+from medauto.storage.sql_connections import PostgresConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS medauto_jobs (
@@ -46,22 +46,9 @@ _JSON = frozenset({"request", "progress", "result"})
 
 class PostgresJobStore:
     def __init__(self, dsn: str) -> None:
-        import psycopg
-
-        self._psycopg = psycopg
-        self._dsn = dsn
-        self._local = threading.local()
-        with self._conn().transaction():
-            self._conn().execute(_SCHEMA)
-
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            from psycopg.rows import dict_row
-
-            conn = self._psycopg.connect(self._dsn, autocommit=True, row_factory=dict_row)
-            self._local.conn = conn
-        return conn
+        self._db = PostgresConnections(dsn)
+        with self._db.get().transaction():
+            self._db.get().execute(_SCHEMA)
 
     def _value(self, name: str, value: Any) -> Any:
         if value is not None and name in _JSON:
@@ -71,7 +58,7 @@ class PostgresJobStore:
         return value
 
     def create(self, record: JobRecord) -> tuple[JobRecord, bool]:
-        conn = self._conn()
+        conn = self._db.get()
         with conn.transaction():
             if record.client_token:
                 # Serialise creators of the same token; the unique index is the last line of defence.
@@ -97,7 +84,7 @@ class PostgresJobStore:
 
     def get(self, account_id: str, kind: str, job_id: str) -> JobRecord | None:
         row = (
-            self._conn()
+            self._db.get()
             .execute(
                 "SELECT * FROM medauto_jobs WHERE job_id=%s AND account_id=%s AND kind=%s", (job_id, account_id, kind)
             )
@@ -125,7 +112,7 @@ class PostgresJobStore:
             args.extend([stamp, job_id])
         order = "ASC" if filt.ascending else "DESC"
         rows = (
-            self._conn()
+            self._db.get()
             .execute(
                 f"SELECT * FROM medauto_jobs WHERE {' AND '.join(where)} "
                 f"ORDER BY submit_time {order}, job_id {order} LIMIT %s",
@@ -142,7 +129,7 @@ class PostgresJobStore:
             return None
         sets = ", ".join(f"{name}=%s" for name in changes)
         row = (
-            self._conn()
+            self._db.get()
             .execute(
                 f"UPDATE medauto_jobs SET {sets} WHERE job_id=%s AND status = ANY(%s) RETURNING *",
                 [*(self._value(k, v) for k, v in changes.items()), job_id, statuses],
@@ -163,7 +150,7 @@ class PostgresJobStore:
     ) -> JobRecord | None:
         stopping = stopping or running
         row = (
-            self._conn()
+            self._db.get()
             .execute(
                 """
             UPDATE medauto_jobs SET status = CASE WHEN status=%s THEN status ELSE %s END,
@@ -183,17 +170,15 @@ class PostgresJobStore:
 
     def heartbeat(self, job_id: str, worker: str, at: datetime, progress: dict[str, Any] | None = None) -> bool:
         if progress is None:
-            cur = self._conn().execute(
+            cur = self._db.get().execute(
                 "UPDATE medauto_jobs SET heartbeat=%s WHERE job_id=%s AND worker=%s", (at, job_id, worker)
             )
         else:
-            cur = self._conn().execute(
+            cur = self._db.get().execute(
                 "UPDATE medauto_jobs SET heartbeat=%s, progress=%s WHERE job_id=%s AND worker=%s",
                 (at, self._value("progress", progress), job_id, worker),
             )
         return bool(cur.rowcount)
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and not conn.closed:
-            conn.close()
+        self._db.close()

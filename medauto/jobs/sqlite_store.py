@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, decode_cursor, encode_cursor
+from medauto.storage.sql_connections import SqliteConnections, utc_text
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -48,18 +48,13 @@ _JSON = frozenset({"request", "progress", "result"})
 _TIMES = frozenset({"submit_time", "end_time", "heartbeat"})
 
 
-def _stamp(value: datetime) -> str:
-    # Fixed-width UTC text sorts like the instant it names, so ORDER BY and range filters work on it.
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
 def _to_row(name: str, value: Any) -> Any:
     if value is None:
         return None
     if name in _JSON:
         return json.dumps(value, separators=(",", ":"), default=str)
     if name in _TIMES:
-        return _stamp(value)
+        return utc_text(value)
     return value
 
 
@@ -77,25 +72,12 @@ def _from_row(row: sqlite3.Row) -> JobRecord:
 
 class SqliteJobStore:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        self._local = threading.local()
-        with self._connect() as conn:
+        self._db = SqliteConnections(path)
+        with self._db.get() as conn:
             conn.executescript(_SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=True)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-        return conn
-
     def create(self, record: JobRecord) -> tuple[JobRecord, bool]:
-        conn = self._connect()
+        conn = self._db.get()
         conn.execute("BEGIN IMMEDIATE")
         try:
             if record.client_token:
@@ -120,7 +102,7 @@ class SqliteJobStore:
 
     def get(self, account_id: str, kind: str, job_id: str) -> JobRecord | None:
         row = (
-            self._connect()
+            self._db.get()
             .execute("SELECT * FROM jobs WHERE job_id=? AND account_id=? AND kind=?", (job_id, account_id, kind))
             .fetchone()
         )
@@ -139,17 +121,17 @@ class SqliteJobStore:
             args.append(filt.status)
         if filt.submitted_before is not None:
             where.append("submit_time<?")
-            args.append(_stamp(filt.submitted_before))
+            args.append(utc_text(filt.submitted_before))
         if filt.submitted_after is not None:
             where.append("submit_time>?")
-            args.append(_stamp(filt.submitted_after))
+            args.append(utc_text(filt.submitted_after))
         if cursor:
             stamp, job_id = decode_cursor(cursor)
             where.append("(submit_time, job_id) > (?, ?)" if filt.ascending else "(submit_time, job_id) < (?, ?)")
-            args.extend([_stamp(stamp), job_id])
+            args.extend([utc_text(stamp), job_id])
         order = "ASC" if filt.ascending else "DESC"
         rows = (
-            self._connect()
+            self._db.get()
             .execute(
                 f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY submit_time {order}, job_id {order} LIMIT ?",
                 [*args, limit + 1],
@@ -163,7 +145,7 @@ class SqliteJobStore:
         statuses = list(expected)
         if not statuses:
             return None
-        conn = self._connect()
+        conn = self._db.get()
         sets = ", ".join(f"{name}=?" for name in changes)
         args = [_to_row(name, value) for name, value in changes.items()]
         marks = ", ".join("?" * len(statuses))
@@ -192,13 +174,13 @@ class SqliteJobStore:
         wanted = list(kinds)
         marks = ", ".join("?" * len(wanted))
         stopping = stopping or running
-        conn = self._connect()
+        conn = self._db.get()
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
                 f"SELECT * FROM jobs WHERE kind IN ({marks}) AND (status=? OR (status IN (?, ?) AND "
                 "(heartbeat IS NULL OR heartbeat<?))) ORDER BY submit_time, job_id LIMIT 1",
-                [*wanted, waiting, running, stopping, _stamp(at - stale_after)],
+                [*wanted, waiting, running, stopping, utc_text(at - stale_after)],
             ).fetchone()
             if row is None:
                 conn.execute("COMMIT")
@@ -206,7 +188,7 @@ class SqliteJobStore:
             conn.execute(
                 "UPDATE jobs SET status=CASE WHEN status=? THEN status ELSE ? END, worker=?, heartbeat=?, "
                 "attempts=attempts+1 WHERE job_id=?",
-                (stopping, running, worker, _stamp(at), row["job_id"]),
+                (stopping, running, worker, utc_text(at), row["job_id"]),
             )
             claimed = conn.execute("SELECT * FROM jobs WHERE job_id=?", (row["job_id"],)).fetchone()
             conn.execute("COMMIT")
@@ -216,18 +198,17 @@ class SqliteJobStore:
         return _from_row(claimed)
 
     def heartbeat(self, job_id: str, worker: str, at: datetime, progress: dict[str, Any] | None = None) -> bool:
-        conn = self._connect()
+        conn = self._db.get()
         if progress is None:
-            cur = conn.execute("UPDATE jobs SET heartbeat=? WHERE job_id=? AND worker=?", (_stamp(at), job_id, worker))
+            cur = conn.execute(
+                "UPDATE jobs SET heartbeat=? WHERE job_id=? AND worker=?", (utc_text(at), job_id, worker)
+            )
         else:
             cur = conn.execute(
                 "UPDATE jobs SET heartbeat=?, progress=? WHERE job_id=? AND worker=?",
-                (_stamp(at), _to_row("progress", progress), job_id, worker),
+                (utc_text(at), _to_row("progress", progress), job_id, worker),
             )
         return bool(cur.rowcount)
 
     def close(self) -> None:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._db.close()

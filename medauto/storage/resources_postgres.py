@@ -6,7 +6,6 @@ transaction, so two servers never both run the first request of a token.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +22,7 @@ from medauto.storage.resources import (
     revision_update,
     token_abandoned,
 )
+from medauto.storage.sql_connections import PostgresConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS medauto_resources (
@@ -69,22 +69,12 @@ class PostgresResourceStore(OrderedListing):
         import psycopg
 
         self._psycopg = psycopg
-        self._dsn = dsn
-        self._local = threading.local()
-        conn = self._conn()
+        self._db = PostgresConnections(dsn)
+        conn = self._db.get()
         with conn.transaction():
             # Serialise schema creation: CREATE ... IF NOT EXISTS races between servers starting together.
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('medauto_resources_schema'))")
             conn.execute(_SCHEMA)
-
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            from psycopg.rows import dict_row
-
-            conn = self._psycopg.connect(self._dsn, autocommit=True, row_factory=dict_row)
-            self._local.conn = conn
-        return conn
 
     @staticmethod
     def _json(value: Any) -> Any:
@@ -94,7 +84,7 @@ class PostgresResourceStore(OrderedListing):
 
     def insert(self, resource: Resource) -> None:
         try:
-            self._conn().execute(
+            self._db.get().execute(
                 "INSERT INTO medauto_resources VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 resource_columns(resource, _as_is, self._json),
             )
@@ -105,14 +95,14 @@ class PostgresResourceStore(OrderedListing):
 
     def get(self, account_id: str, region: str, kind: str, resource_id: str) -> Resource | None:
         row = (
-            self._conn()
+            self._db.get()
             .execute(f"SELECT * FROM medauto_resources WHERE {_KEY}", (account_id, region, kind, resource_id))
             .fetchone()
         )
         return _resource(row) if row is not None else None
 
     def replace(self, resource: Resource) -> Resource:
-        cur = self._conn().execute(
+        cur = self._db.get().execute(
             f"UPDATE medauto_resources SET modified=%s, body=%s, tags=%s, revision=revision+1 WHERE {_KEY} "
             "AND revision=%s",
             revision_update(resource, _as_is, self._json),
@@ -122,13 +112,13 @@ class PostgresResourceStore(OrderedListing):
         return resource.with_changes(revision=resource.revision + 1)
 
     def delete(self, account_id: str, region: str, kind: str, resource_id: str) -> bool:
-        cur = self._conn().execute(
+        cur = self._db.get().execute(
             f"DELETE FROM medauto_resources WHERE {_KEY}", (account_id, region, kind, resource_id)
         )
         return bool(cur.rowcount == 1)
 
     def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterator[Resource]:
-        conn = self._conn()
+        conn = self._db.get()
 
         def batch(mark: tuple[Any, str] | None, size: int) -> list[Any]:
             past_mark = "" if mark is None else "AND (created, resource_id) > (%s, %s) "
@@ -146,7 +136,7 @@ class PostgresResourceStore(OrderedListing):
     ) -> dict[str, Any] | None:
         key = (account_id, region, operation, token)
         now = datetime.now(UTC)
-        conn = self._conn()
+        conn = self._db.get()
         with conn.transaction():
             inserted = conn.execute(
                 "INSERT INTO medauto_resource_tokens VALUES (%s, %s, %s, %s, %s, %s, NULL) "
@@ -167,18 +157,16 @@ class PostgresResourceStore(OrderedListing):
         return repeated_result(token, fingerprint, row["fingerprint"], row["result"])
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
-        self._conn().execute(
+        self._db.get().execute(
             f"UPDATE medauto_resource_tokens SET result=%s WHERE {_TOKEN}",
             (self._json(result), account_id, region, operation, token),
         )
 
     def release_token(self, account_id: str, region: str, operation: str, token: str) -> None:
-        self._conn().execute(
+        self._db.get().execute(
             f"DELETE FROM medauto_resource_tokens WHERE {_TOKEN} AND result IS NULL",
             (account_id, region, operation, token),
         )
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and not conn.closed:
-            conn.close()
+        self._db.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from medauto.storage.resources import (
     revision_update,
     token_abandoned,
 )
+from medauto.storage.sql_connections import SqliteConnections, utc_text
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
@@ -56,11 +56,6 @@ CREATE TABLE IF NOT EXISTS resource_tokens (
 """
 
 
-def _stamp(value: datetime) -> str:
-    # Fixed-width UTC text sorts like the instant it names, so ORDER BY and cursor comparisons work on it.
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
 def _dump(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
@@ -82,26 +77,14 @@ def _resource(row: sqlite3.Row) -> Resource:
 
 class SqliteResourceStore(OrderedListing):
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        self._local = threading.local()
-        self._connect().executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-        return conn
+        self._db = SqliteConnections(path)
+        self._db.get().executescript(_SCHEMA)
 
     def insert(self, resource: Resource) -> None:
         try:
-            self._connect().execute(
-                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", resource_columns(resource, _stamp, _dump)
+            self._db.get().execute(
+                "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                resource_columns(resource, utc_text, _dump),
             )
         except sqlite3.IntegrityError as exc:
             if "resources.name" in str(exc):
@@ -110,7 +93,7 @@ class SqliteResourceStore(OrderedListing):
 
     def get(self, account_id: str, region: str, kind: str, resource_id: str) -> Resource | None:
         row = (
-            self._connect()
+            self._db.get()
             .execute(
                 "SELECT * FROM resources WHERE account_id=? AND region=? AND kind=? AND resource_id=?",
                 (account_id, region, kind, resource_id),
@@ -120,17 +103,17 @@ class SqliteResourceStore(OrderedListing):
         return _resource(row) if row is not None else None
 
     def replace(self, resource: Resource) -> Resource:
-        cur = self._connect().execute(
+        cur = self._db.get().execute(
             "UPDATE resources SET modified=?, body=?, tags=?, revision=revision+1 "
             "WHERE account_id=? AND region=? AND kind=? AND resource_id=? AND revision=?",
-            revision_update(resource, _stamp, _dump),
+            revision_update(resource, utc_text, _dump),
         )
         if cur.rowcount != 1:
             raise StaleResource(f"{resource.kind}/{resource.resource_id}")
         return resource.with_changes(revision=resource.revision + 1)
 
     def delete(self, account_id: str, region: str, kind: str, resource_id: str) -> bool:
-        cur = self._connect().execute(
+        cur = self._db.get().execute(
             "DELETE FROM resources WHERE account_id=? AND region=? AND kind=? AND resource_id=?",
             (account_id, region, kind, resource_id),
         )
@@ -138,7 +121,7 @@ class SqliteResourceStore(OrderedListing):
 
     def _ordered(self, account_id: str, region: str, kind: str, cursor: str | None) -> Iterator[Resource]:
         after = decode_cursor(cursor) if cursor else None
-        conn = self._connect()
+        conn = self._db.get()
 
         def batch(mark: tuple[Any, str] | None, size: int) -> list[Any]:
             return conn.execute(
@@ -147,14 +130,14 @@ class SqliteResourceStore(OrderedListing):
                 (account_id, region, kind, *(mark or ("", "")), size),
             ).fetchall()
 
-        return map(_resource, keyset_scan(batch, (_stamp(after[0]), after[1]) if after else None))
+        return map(_resource, keyset_scan(batch, (utc_text(after[0]), after[1]) if after else None))
 
     def claim_token(
         self, account_id: str, region: str, operation: str, token: str, fingerprint: str
     ) -> dict[str, Any] | None:
         key = (account_id, region, operation, token)
         now = datetime.now(UTC)
-        conn = self._connect()
+        conn = self._db.get()
         conn.execute("BEGIN IMMEDIATE")
         try:
             row = conn.execute(
@@ -165,7 +148,7 @@ class SqliteResourceStore(OrderedListing):
             if row is None or token_abandoned(row["result"], datetime.fromisoformat(row["claimed"]), now):
                 conn.execute(
                     "INSERT OR REPLACE INTO resource_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                    (*key, fingerprint, _stamp(now)),
+                    (*key, fingerprint, utc_text(now)),
                 )
                 conn.execute("COMMIT")
                 return None
@@ -178,20 +161,17 @@ class SqliteResourceStore(OrderedListing):
         return repeated_result(token, fingerprint, row["fingerprint"], first)
 
     def settle_token(self, account_id: str, region: str, operation: str, token: str, result: dict[str, Any]) -> None:
-        self._connect().execute(
+        self._db.get().execute(
             "UPDATE resource_tokens SET result=? WHERE account_id=? AND region=? AND operation=? AND token=?",
             (_dump(result), account_id, region, operation, token),
         )
 
     def release_token(self, account_id: str, region: str, operation: str, token: str) -> None:
-        self._connect().execute(
+        self._db.get().execute(
             "DELETE FROM resource_tokens WHERE account_id=? AND region=? AND operation=? AND token=? "
             "AND result IS NULL",
             (account_id, region, operation, token),
         )
 
     def close(self) -> None:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        self._db.close()
