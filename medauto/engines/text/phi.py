@@ -24,7 +24,7 @@ from medauto.engines.text.crf_ner import GAZETTEER_FILE, MODEL_DIR
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.phi_address import AddressFinder
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
-from medauto.engines.text.phi_medications import MedicationNames, read_drug_names
+from medauto.engines.text.phi_medications import MedicationNames, read_medical_words
 from medauto.engines.text.phi_names import TOKEN, NameFinder
 from medauto.engines.text.phi_patterns import Hit, find_patterns
 from medauto.engines.text.phi_profession import ProfessionFinder
@@ -75,8 +75,9 @@ class PhiRecognizer:
     def load(cls) -> PhiRecognizer:
         start = time.perf_counter()
         lexicon = load_lexicon()
-        # Drug names come from the NER model's gazetteer: "Lyrica 75 mg" is a medication, not a person.
-        recognizer = cls(lexicon, MedicationNames(read_drug_names(MODEL_DIR / GAZETTEER_FILE), lexicon))
+        # Drug and disease names come from the NER model's gazetteer: "Lyrica 75 mg" is a medication, not a person.
+        drugs, eponyms = read_medical_words(MODEL_DIR / GAZETTEER_FILE)
+        recognizer = cls(lexicon, MedicationNames(drugs, lexicon, eponyms))
         recognizer.load_seconds = time.perf_counter() - start
         return recognizer
 

@@ -1,4 +1,5 @@
 """Drug names that look like person names ("Lyrica", "Allegra"): when are they a medication, not PHI?
+(And eponymous diseases in the possessive, "Parkinson's": a condition, not a person.)
 
 The drug names are those the NER model ships in its gazetteer (from the MIT-licensed drug dictionary package).
 A capitalised drug name is a medication, not a NAME, when
@@ -35,29 +36,47 @@ _MEDICATION_BEFORE = re.compile(
     r"|continues?|continued|continuing|discontinued?|discontinuing|stop(?:s|ped|ping)?|resumed?|resuming|restart(?:ed)?"
     r"|increased?|decreased?|titrated?|tapered?|refill(?:s|ed)?(?:\s+(?:of|for))?|given|gave|administered|received"
     r"|switch(?:ed)?\s+(?:to|from)|changed?\s+(?:to|from)|dose\s+of|doses\s+of|mg\s+of|trial\s+of|course\s+of"
-    r"|allergic\s+to|allergy\s+to|allergies\s+to|intolerant\s+(?:of|to)|tolerat(?:e|es|ed|ing)|use[sd]?|using)"
+    r"|allergic\s+to|allergy\s+to|allergies\s+to|intolerant\s+(?:of|to)|tolerat(?:e|es|ed|ing)|use[sd]?|using"
+    r"|tr(?:y|ies|ied|ying)(?:\s+out)?|the|this|that|some|any|more|my|your|his|her|their|our"
+    r"|(?:medicine|medication|drug|pill|tablet|spray|inhaler)\s+(?:is\s+|was\s+)?called)"
     r"|\b(?:medications?|meds|rx|drugs?|allergies)\s*:)\s*$",
     re.I,
 )
+_EPONYM = re.compile(r"(\p{L}{3,}) ' s (?:disease|syndrome)")
+# "Parkinson's." / "Parkinson's, TIA" / "Parkinson's or dementia": the possessive owns nothing, the disease is meant.
+_POSSESSIVE_AFTER = re.compile(r"['\u2019]s(?:[ \t]*(?:[.,;:?!)]|\r?\n|$)|[ \t]+(?:and|or|since|for|type|like)\b)")
 _WORD_BEFORE_LIST = re.compile(r"(\p{L}[\p{L}-]*)[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)$")
 
 
 @lru_cache(maxsize=4)
-def read_drug_names(path: Path) -> frozenset[str]:
-    """Lower-cased drug names (kind bit 1) of an NER gazetteer file (``<mask>\\t<name>`` lines, gzipped)."""
-    names: set[str] = set()
+def read_medical_words(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """From an NER gazetteer file (``<mask>\\t<name>`` lines, gzipped): lower-cased drug names (kind bit 1) and
+    the eponyms of disease names (kind bit 2) such as "parkinson" of "parkinson ' s disease"."""
+    drugs: set[str] = set()
+    eponyms: set[str] = set()
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             mask, _, name = line.rstrip("\n").partition("\t")
-            if int(mask) & 1 and name.count(" ") < 3:
-                names.add(name)
-    return frozenset(names)
+            kinds = int(mask)
+            if kinds & 1 and name.count(" ") < 3:
+                drugs.add(name)
+            if kinds & 2:
+                eponym = _EPONYM.fullmatch(name)
+                if eponym:
+                    eponyms.add(eponym.group(1))
+    return frozenset(drugs), frozenset(eponyms)
 
 
 class MedicationNames:
-    def __init__(self, drugs: frozenset[str], lexicon: PhiLexicon) -> None:
+    def __init__(self, drugs: frozenset[str], lexicon: PhiLexicon, eponyms: frozenset[str] = frozenset()) -> None:
         self.drugs = drugs
         self.lex = lexicon
+        self.eponyms = eponyms
+
+    def is_condition(self, text: str, begin: int, end: int) -> bool:
+        """Whether ``text[begin:end]`` is a disease eponym in a possessive that owns nothing: "early Parkinson's.",
+        "Crohn's or colitis" (not "Parkinson's wife")."""
+        return fold(text[begin:end]) in self.eponyms and _POSSESSIVE_AFTER.match(text, end) is not None
 
     def is_medication(self, text: str, begin: int, end: int) -> bool:
         """Whether ``text[begin:end]`` (a name candidate) is a drug name used as one here (see the module doc)."""

@@ -266,9 +266,7 @@ class NameFinder:
         start, end = 0, len(run)
         while start < end and run[start].shape == "particle":
             start += 1
-        while end > start and (
-            run[end - 1].shape == "particle" or (len(run[end - 1].text) == 1 and end - start > 1)
-        ):
+        while end > start and (run[end - 1].shape == "particle" or (len(run[end - 1].text) == 1 and end - start > 1)):
             end -= 1
         return run[start:end]
 
@@ -297,11 +295,16 @@ class NameFinder:
         return self._inverted(text, sorted(hits))
 
     def _medication(self, text: str, hit: Hit) -> bool:
-        """A drug name used as one ("Continue Allegra", "Lyrica 75 mg") unless a title or a name cue precedes it."""
-        if self.medications is None or not self.medications.is_medication(text, hit.begin, hit.end):
+        """A drug name used as one ("Continue Allegra", "Lyrica 75 mg") or an eponymous disease ("early Parkinson's"),
+        unless a title or a name cue ("her name is", not "a medicine called") precedes it."""
+        terms = self.medications
+        if terms is None or not (
+            terms.is_medication(text, hit.begin, hit.end) or terms.is_condition(text, hit.begin, hit.end)
+        ):
             return False
         before = text[max(0, hit.begin - 60) : hit.begin]
-        return not (cues.TITLE_BEFORE.search(before) or cues.NAMED.search(before))
+        named = cues.NAMED.search(before) and not cues.NOT_A_PERSON_CALLED.search(before)
+        return not (cues.TITLE_BEFORE.search(before) or named)
 
     def _line_pairs(self, text: str, toks: list[_Tok], hits: list[Hit]) -> list[Hit]:
         """A line that is just a known first name and one more capitalised word ("Rebecca Hides" heading a letter or

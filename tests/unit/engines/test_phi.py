@@ -183,9 +183,14 @@ def test_professions(recognizer: PhiRecognizer) -> None:
         "Started on Lyrica; allergic to Allegra.",
         "Medications: Allegra, Flovent inhaler BID.",
         "Allegra-D 12 hour tablet daily.",
+        "I am not sure the Allegra is helping.",
+        "Was the medicine called Allegra?",
+        "She tried Allegra without much improvement.",
+        "Tremor for 3 years, diagnosed as early Parkinson's.",
+        "History of GERD, arthritis, Parkinson's, TIA.",
     ],
 )
-def test_drug_names_that_are_also_first_names_are_not_names(recognizer: PhiRecognizer, text: str) -> None:
+def test_drug_and_disease_names_that_look_like_names_are_not_names(recognizer: PhiRecognizer, text: str) -> None:
     assert not any(s.label == "NAME" for s in find(recognizer, text))
 
 
@@ -193,6 +198,7 @@ def test_drug_names_stay_names_with_a_title_or_a_name_cue(recognizer: PhiRecogni
     assert ("NAME", "Allegra") in found(recognizer, "Seen today: Mrs. Allegra, who brought her son.")
     assert ("NAME", "Allegra") in found(recognizer, "Her name is Allegra.")
     assert ("NAME", "Allegra Jones") in found(recognizer, "Seen with Allegra Jones, her sister.")
+    assert ("NAME", "Parkinson") in found(recognizer, "Mr. Parkinson's daughter called.")
 
 
 def test_names_in_lists_letters_and_addressed(recognizer: PhiRecognizer) -> None:
