@@ -107,6 +107,12 @@ def encode_cursor(record: JobRecord) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
+def cut_page(ordered: list[JobRecord], limit: int) -> tuple[list[JobRecord], str | None]:
+    """The first ``limit`` records and, when ``ordered`` holds more (stores fetch one extra), the next cursor."""
+    chunk = ordered[:limit]
+    return chunk, encode_cursor(chunk[-1]) if len(ordered) > limit and chunk else None
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """(submit time, job id) of the last record of the previous page; ValueError when malformed."""
     try:

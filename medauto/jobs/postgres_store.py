@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, decode_cursor, encode_cursor
+from medauto.jobs.job_table import COLUMNS, JSON_COLUMNS, listing_query
+from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, cut_page
 from medauto.storage.sql_connections import PostgresConnections
 
 _SCHEMA = """
@@ -37,11 +38,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS medauto_jobs_token
 CREATE INDEX IF NOT EXISTS medauto_jobs_listing ON medauto_jobs(account_id, kind, submit_time, job_id);
 CREATE INDEX IF NOT EXISTS medauto_jobs_queue ON medauto_jobs(kind, status, submit_time);
 """
-_COLUMNS = (
-    "job_id", "account_id", "region", "kind", "status", "submit_time", "request", "request_hash", "name",
-    "client_token", "end_time", "message", "progress", "result", "worker", "heartbeat", "attempts",
-)  # fmt: skip
-_JSON = frozenset({"request", "progress", "result"})
 
 
 class PostgresJobStore:
@@ -51,7 +47,7 @@ class PostgresJobStore:
             self._db.get().execute(_SCHEMA)
 
     def _value(self, name: str, value: Any) -> Any:
-        if value is not None and name in _JSON:
+        if value is not None and name in JSON_COLUMNS:
             from psycopg.types.json import Jsonb
 
             return Jsonb(value)
@@ -75,9 +71,9 @@ class PostgresJobStore:
                     if existing.request_hash != record.request_hash:
                         raise IdempotencyConflict(existing)
                     return existing, False
-            values = [self._value(name, getattr(record, name)) for name in _COLUMNS]
+            values = [self._value(name, getattr(record, name)) for name in COLUMNS]
             conn.execute(
-                f"INSERT INTO medauto_jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
+                f"INSERT INTO medauto_jobs ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
                 values,
             )
         return record, True
@@ -95,33 +91,9 @@ class PostgresJobStore:
     def list(
         self, account_id: str, kind: str, filt: JobFilter, limit: int, cursor: str | None = None
     ) -> tuple[list[JobRecord], str | None]:
-        where = ["account_id=%s", "kind=%s"]
-        args: list[Any] = [account_id, kind]
-        for clause, value in (
-            ("name=%s", filt.name),
-            ("status=%s", filt.status),
-            ("submit_time<%s", filt.submitted_before),
-            ("submit_time>%s", filt.submitted_after),
-        ):
-            if value is not None:
-                where.append(clause)
-                args.append(value)
-        if cursor:
-            stamp, job_id = decode_cursor(cursor)
-            where.append("(submit_time, job_id) > (%s, %s)" if filt.ascending else "(submit_time, job_id) < (%s, %s)")
-            args.extend([stamp, job_id])
-        order = "ASC" if filt.ascending else "DESC"
-        rows = (
-            self._db.get()
-            .execute(
-                f"SELECT * FROM medauto_jobs WHERE {' AND '.join(where)} "
-                f"ORDER BY submit_time {order}, job_id {order} LIMIT %s",
-                [*args, limit + 1],
-            )
-            .fetchall()
-        )
-        records = [JobRecord(**r) for r in rows[:limit]]
-        return records, encode_cursor(records[-1]) if len(rows) > limit and records else None
+        query, args = listing_query(account_id, kind, filt, cursor, "%s")
+        rows = self._db.get().execute(f"SELECT * FROM medauto_jobs WHERE {query} LIMIT %s", [*args, limit + 1])
+        return cut_page([JobRecord(**r) for r in rows.fetchall()], limit)
 
     def transition(self, job_id: str, expected: Iterable[str], **changes: Any) -> JobRecord | None:
         statuses = list(expected)

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, decode_cursor, encode_cursor
+from medauto.jobs.job_table import COLUMNS, JSON_COLUMNS, listing_query
+from medauto.jobs.models import IdempotencyConflict, JobFilter, JobRecord, cut_page
 from medauto.storage.sql_connections import SqliteConnections, utc_text
 
 _SCHEMA = """
@@ -40,18 +41,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS jobs_token ON jobs(account_id, kind, client_to
 CREATE INDEX IF NOT EXISTS jobs_listing ON jobs(account_id, kind, submit_time, job_id);
 CREATE INDEX IF NOT EXISTS jobs_queue ON jobs(kind, status, submit_time);
 """
-_COLUMNS = (
-    "job_id", "account_id", "region", "kind", "status", "submit_time", "request", "request_hash", "name",
-    "client_token", "end_time", "message", "progress", "result", "worker", "heartbeat", "attempts",
-)  # fmt: skip
-_JSON = frozenset({"request", "progress", "result"})
 _TIMES = frozenset({"submit_time", "end_time", "heartbeat"})
 
 
 def _to_row(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name in _JSON:
+    if name in JSON_COLUMNS:
         return json.dumps(value, separators=(",", ":"), default=str)
     if name in _TIMES:
         return utc_text(value)
@@ -60,9 +56,9 @@ def _to_row(name: str, value: Any) -> Any:
 
 def _from_row(row: sqlite3.Row) -> JobRecord:
     values: dict[str, Any] = {}
-    for name in _COLUMNS:
+    for name in COLUMNS:
         value = row[name]
-        if value is not None and name in _JSON:
+        if value is not None and name in JSON_COLUMNS:
             value = json.loads(value)
         elif value is not None and name in _TIMES:
             value = datetime.fromisoformat(value)
@@ -91,8 +87,8 @@ class SqliteJobStore:
                     if existing.request_hash != record.request_hash:
                         raise IdempotencyConflict(existing)
                     return existing, False
-            values = [_to_row(name, getattr(record, name)) for name in _COLUMNS]
-            conn.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+            values = [_to_row(name, getattr(record, name)) for name in COLUMNS]
+            conn.execute(f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", values)
             conn.execute("COMMIT")
             return record, True
         except BaseException:
@@ -111,35 +107,9 @@ class SqliteJobStore:
     def list(
         self, account_id: str, kind: str, filt: JobFilter, limit: int, cursor: str | None = None
     ) -> tuple[list[JobRecord], str | None]:
-        where = ["account_id=?", "kind=?"]
-        args: list[Any] = [account_id, kind]
-        if filt.name is not None:
-            where.append("name=?")
-            args.append(filt.name)
-        if filt.status is not None:
-            where.append("status=?")
-            args.append(filt.status)
-        if filt.submitted_before is not None:
-            where.append("submit_time<?")
-            args.append(utc_text(filt.submitted_before))
-        if filt.submitted_after is not None:
-            where.append("submit_time>?")
-            args.append(utc_text(filt.submitted_after))
-        if cursor:
-            stamp, job_id = decode_cursor(cursor)
-            where.append("(submit_time, job_id) > (?, ?)" if filt.ascending else "(submit_time, job_id) < (?, ?)")
-            args.extend([utc_text(stamp), job_id])
-        order = "ASC" if filt.ascending else "DESC"
-        rows = (
-            self._db.get()
-            .execute(
-                f"SELECT * FROM jobs WHERE {' AND '.join(where)} ORDER BY submit_time {order}, job_id {order} LIMIT ?",
-                [*args, limit + 1],
-            )
-            .fetchall()
-        )
-        records = [_from_row(r) for r in rows[:limit]]
-        return records, encode_cursor(records[-1]) if len(rows) > limit and records else None
+        query, args = listing_query(account_id, kind, filt, cursor, "?", utc_text)
+        rows = self._db.get().execute(f"SELECT * FROM jobs WHERE {query} LIMIT ?", [*args, limit + 1]).fetchall()
+        return cut_page([_from_row(r) for r in rows], limit)
 
     def transition(self, job_id: str, expected: Iterable[str], **changes: Any) -> JobRecord | None:
         statuses = list(expected)

@@ -14,8 +14,8 @@ from medauto.jobs.models import (
     IdempotencyConflict,
     JobFilter,
     JobRecord,
+    cut_page,
     decode_cursor,
-    encode_cursor,
 )
 
 
@@ -84,9 +84,7 @@ def page(
             ordered = [r for r in ordered if (r.submit_time, r.job_id) > mark]
         else:
             ordered = [r for r in ordered if (r.submit_time, r.job_id) < mark]
-    chunk = ordered[:limit]
-    more = len(ordered) > limit
-    return chunk, encode_cursor(chunk[-1]) if more and chunk else None
+    return cut_page(ordered, limit)
 
 
 class InMemoryJobStore:
