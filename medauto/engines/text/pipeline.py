@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from medauto.engines import registry
+from medauto.engines.text.attributes import SOURCE as ATTRIBUTE_SOURCE
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.stages import ensure_registered
 from medauto.engines.text.types import Analysis, Category, Mention, Relation, Span, Trait
@@ -79,6 +80,9 @@ TIME_LABEL = "TIME_EXPRESSION"
 LEGACY_ENTITY_ATTRIBUTES = frozenset({"ACUITY", "DIRECTION"})
 # A PHI span that overlaps a medical entity yields to it unless it is one of these unambiguous kinds.
 STRONG_PHI = frozenset({"EMAIL", "URL", "PHONE_OR_FAX", "ID", "DATE", "AGE", "ADDRESS"})
+# Dosing attribute labels that a statistical medication span must not cover, and the sources of such spans.
+_DOSING = frozenset({"DOSAGE", "STRENGTH", "ROUTE_OR_MODE", "FREQUENCY", "DURATION", "RATE"})
+_STATISTICAL = "crf"
 # Anatomy may sit inside a condition ("chest" in "chest pain"); everything else competes for the same text.
 _LAYER = {Category.ANATOMY: 1}
 
@@ -118,6 +122,28 @@ def resolve_overlaps(spans: list[Span]) -> list[Span]:
                 same.source,
             )
     return sorted(kept.values(), key=lambda s: (s.begin, s.end))
+
+
+def clip_to_dosing(spans: list[Span], attributes: list[Span]) -> list[Span]:
+    """Statistical medication spans give way to the dosing attributes the rules found: a model trained on abstracts
+    reads "PO BID" as a drug and swallows "40 mg PO QHS" into "atorvastatin 40 mg PO QHS". Such a span keeps the
+    text before the first dosing attribute it overlaps, or is dropped when none is left."""
+    dosing = [a for a in attributes if a.label in _DOSING and a.source == ATTRIBUTE_SOURCE]
+    if not dosing:
+        return spans
+    out: list[Span] = []
+    for span in spans:
+        if span.category is not Category.MEDICATION or not span.source.startswith(_STATISTICAL):
+            out.append(span)
+            continue
+        cut = min((a.begin for a in dosing if _overlaps(a, span)), default=span.end)
+        if cut < span.end:
+            text = span.text[: cut - span.begin].rstrip(" \t\n,;:-(")
+            if not text:
+                continue
+            span = Span(span.begin, span.begin + len(text), text, span.label, span.category, span.score, span.source)
+        out.append(span)
+    return out
 
 
 def _public_traits(span: Span, traits: list[Trait]) -> list[Trait]:
@@ -163,9 +189,9 @@ class ClinicalTextPipeline:
 
     def entities(self, text: str, legacy: bool = False) -> Analysis:
         doc = Doc(text)
-        found = self._find(self._entity_stages, doc) + self._find(self._phi_stages, doc)
-        entities = drop_weak_phi(resolve_overlaps(found))
         attributes = resolve_overlaps(self._find(self._attribute_stages, doc))
+        found = clip_to_dosing(self._find(self._entity_stages, doc), attributes) + self._find(self._phi_stages, doc)
+        entities = drop_weak_phi(resolve_overlaps(found))
         links, attributes = self._linker(doc, entities, attributes)
         return self._assemble(doc, entities, attributes, links, legacy)
 
