@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from medauto.cli_options import Subcommands, add_command, add_log_level, add_settings_source
+
 BATCH_HELP = """\
 Run a Comprehend Medical batch job here, without a server or an AWS SDK: every file under the input (a folder,
 or an s3://bucket/prefix) is analysed by the same job code the service runs, and the output location receives
@@ -45,13 +47,8 @@ EXIT_CODES = {"COMPLETED": 0, "PARTIAL_SUCCESS": 2}
 JOBS = ("entities", "icd10cm", "phi", "rxnorm", "snomedct")
 
 
-def add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "batch",
-        help="run a batch job on a folder or S3 prefix, without a server",
-        description=BATCH_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_batch(sub: Subcommands) -> None:
+    p = add_command(sub, "batch", "run a batch job on a folder or S3 prefix, without a server", BATCH_HELP)
     p.add_argument("input", help="folder of notes, or s3://bucket/prefix")
     p.add_argument("--out", required=True, help="output folder, or s3://bucket/prefix")
     p.add_argument("--job", required=True, choices=JOBS, help="what to run on every file")
@@ -61,22 +58,15 @@ def add_batch(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--ray-address", help="Ray cluster to join (default: a local one)")
     p.add_argument("--s3-endpoint-url", help="S3 API for s3:// locations (default: AWS)")
     p.add_argument("--kms-key", help="KMS key id: SSE-KMS on S3; local outputs are encrypted with the local key")
-    p.add_argument("--data-dir", help="medauto data folder: vocabularies, local key (default ./.medauto)")
-    p.add_argument("--config", help="TOML settings file")
-    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity (warning)")
+    add_settings_source(p, "medauto data folder: vocabularies, local key (default ./.medauto)")
+    add_log_level(p, "log verbosity (warning)")
 
 
-def add_decrypt(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "decrypt",
-        help="print a job output that was encrypted at rest",
-        description=DECRYPT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_decrypt(sub: Subcommands) -> None:
+    p = add_command(sub, "decrypt", "print a job output that was encrypted at rest", DECRYPT_HELP)
     p.add_argument("file", help="the encrypted output file")
     p.add_argument("--out", help="write the plain content here instead of stdout")
-    p.add_argument("--data-dir", help="medauto data folder holding kms/local.key (default ./.medauto)")
-    p.add_argument("--config", help="TOML settings file")
+    add_settings_source(p, "medauto data folder holding kms/local.key (default ./.medauto)")
 
 
 class ProgressReporter:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from medauto import __version__
 from medauto.batch_cli import add_batch, add_decrypt, run_batch, run_decrypt
+from medauto.cli_options import Subcommands, add_command, add_log_level, add_settings_source
 from medauto.config import Settings, load_settings
 
 log = logging.getLogger("medauto")
@@ -43,32 +44,20 @@ job whose worker died is taken over after two minutes without a heartbeat.
 """
 
 
-def _add_worker(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "worker",
-        help="run batch jobs from the job store",
-        description=_WORKER_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--data-dir", help="folder with the job store and local buckets (default ./.medauto)")
-    p.add_argument("--config", help="TOML settings file")
+def _add_worker(sub: Subcommands) -> None:
+    p = add_command(sub, "worker", "run batch jobs from the job store", _WORKER_HELP)
+    add_settings_source(p, "folder with the job store and local buckets (default ./.medauto)")
     _add_backends(p)
     p.add_argument("--job-threads", type=int, help="jobs run at once (default 2)")
     p.add_argument("--job-processes", type=int, help="processes analysing files (default: one per core)")
-    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
+    add_log_level(p)
 
 
-def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "serve",
-        help="run the HTTP server",
-        description=_SERVE_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_serve(sub: Subcommands) -> None:
+    p = add_command(sub, "serve", "run the HTTP server", _SERVE_HELP)
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port (default 4599; 0 picks a free port and prints it)")
-    p.add_argument("--data-dir", help="folder for job store, local buckets and caches (default ./.medauto)")
-    p.add_argument("--config", help="TOML settings file")
+    add_settings_source(p, "folder for job store, local buckets and caches (default ./.medauto)")
     p.add_argument("--no-auth", action="store_true", help="accept unsigned requests (experiments only)")
     p.add_argument("--credentials", help="ACCESS:SECRET:ACCOUNT[,...] key pairs accepted for SigV4")
     p.add_argument("--workers", type=int, help="HTTP server processes (default 1)")
@@ -77,7 +66,7 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--job-processes", type=int, help="processes analysing batch files (default: one per core)")
     p.add_argument("--text-profile", help="clinical text pipeline profile (default fast)")
     p.add_argument("--preload", action="store_true", default=None, help="load text models at start-up")
-    p.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="log verbosity")
+    add_log_level(p)
     p.add_argument("--access-log", action="store_true", default=None, help="log one line per request")
 
 
@@ -90,13 +79,8 @@ negex (negation of a given condition), presidio (PHI spans, exact and overlap). 
 """
 
 
-def _add_eval(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "eval",
-        help="measure engine accuracy on the development data",
-        description=_EVAL_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_eval(sub: Subcommands) -> None:
+    p = add_command(sub, "eval", "measure engine accuracy on the development data", _EVAL_HELP)
     p.add_argument("suites", nargs="*", help="suites to run (default: all text suites)")
     p.add_argument("--data", help="the shared/data folder (default: ../shared/data next to the checkout)")
     p.add_argument("--out", help="write the figures as JSON to this file")
@@ -115,13 +99,8 @@ the zip or the unpacked folder. Until you do, a small demo vocabulary shipped wi
 """
 
 
-def _add_vocab(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "vocab",
-        help="import and list RxNorm / SNOMED CT vocabularies",
-        description=_VOCAB_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _add_vocab(sub: Subcommands) -> None:
+    p = add_command(sub, "vocab", "import and list RxNorm / SNOMED CT vocabularies", _VOCAB_HELP)
     verbs = p.add_subparsers(dest="vocab_command", required=True, metavar="VERB")
     imp = verbs.add_parser("import", help="import an official release (zip or folder)")
     imp.add_argument("--kind", required=True, choices=["rxnorm", "snomedct"], help="which vocabulary")
@@ -129,8 +108,7 @@ def _add_vocab(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     imp.add_argument("--version", dest="vocab_version", help="release version when the file names do not tell it")
     listing = verbs.add_parser("list", help="show the installed vocabularies")
     for q in (imp, listing):
-        q.add_argument("--data-dir", help="medauto data folder (default ./.medauto)")
-        q.add_argument("--config", help="TOML settings file")
+        add_settings_source(q, "medauto data folder (default ./.medauto)")
 
 
 def run_vocab(args: argparse.Namespace, settings: Settings) -> int:
