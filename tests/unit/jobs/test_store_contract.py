@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,37 +13,21 @@ from medauto.jobs.models import CmJobStatus, IdempotencyConflict, JobFilter, Job
 from medauto.jobs.postgres_store import PostgresJobStore
 from medauto.jobs.sqlite_store import SqliteJobStore
 from medauto.jobs.store import InMemoryJobStore, JobStore
+from tests.stores import STORE_KINDS, open_store
 
 KIND = "comprehendmedical:EntitiesDetectionV2"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-POSTGRES_DSN = os.environ.get("MEDAUTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def postgres_store() -> JobStore:
-    """A fresh store on the real PostgreSQL server; in CI its absence is a failure, elsewhere a skip."""
-    import psycopg
-
-    try:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP TABLE IF EXISTS medauto_jobs")
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_DSN}: {exc}")
-    return PostgresJobStore(POSTGRES_DSN)
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    impl: JobStore
-    if request.param == "memory":
-        impl = InMemoryJobStore()
-    elif request.param == "sqlite":
-        impl = SqliteJobStore(tmp_path / "jobs.sqlite")
-    else:
-        impl = postgres_store()
+    impl: JobStore = open_store(
+        request.param,
+        memory=InMemoryJobStore,
+        sqlite=lambda: SqliteJobStore(tmp_path / "jobs.sqlite"),
+        postgres=PostgresJobStore,
+        tables=("medauto_jobs",),
+    )
     yield impl
     impl.close()
 

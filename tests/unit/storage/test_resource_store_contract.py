@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,35 +21,21 @@ from medauto.storage.resources import (
 )
 from medauto.storage.resources_postgres import PostgresResourceStore
 from medauto.storage.resources_sqlite import SqliteResourceStore
+from tests.stores import STORE_KINDS, open_store
 
-POSTGRES_DSN = os.environ.get("MEDAUTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 A, B, REGION = "111122223333", "444455556666", "us-east-1"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def postgres_store() -> ResourceStore:
-    """A fresh store on the real PostgreSQL server; in CI its absence is a failure, elsewhere a skip."""
-    import psycopg
-
-    try:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP TABLE IF EXISTS medauto_resources, medauto_resource_tokens")
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_DSN}: {exc}")
-    return PostgresResourceStore(POSTGRES_DSN)
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ResourceStore]:
-    impl: ResourceStore
-    if request.param == "memory":
-        impl = InMemoryResourceStore()
-    elif request.param == "sqlite":
-        impl = SqliteResourceStore(tmp_path / "resources.sqlite")
-    else:
-        impl = postgres_store()
+    impl: ResourceStore = open_store(
+        request.param,
+        memory=InMemoryResourceStore,
+        sqlite=lambda: SqliteResourceStore(tmp_path / "resources.sqlite"),
+        postgres=PostgresResourceStore,
+        tables=("medauto_resources", "medauto_resource_tokens"),
+    )
     yield impl
     impl.close()
 
