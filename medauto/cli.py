@@ -161,29 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings_from(args: argparse.Namespace) -> Settings:
-    def arg(name: str) -> Any:
-        return getattr(args, name, None)
+# Options passed on to the Settings field of the same name; an option not given (None) leaves the field to the
+# environment, the config file or its default.
+_SETTING_OPTIONS = (
+    "host", "port", "data_dir", "credentials", "workers", "log_level", "access_log", "text_profile", "preload",
+    "store", "s3_endpoint_url", "job_threads", "job_processes", "executor", "ray_address",
+)  # fmt: skip
 
-    return load_settings(
-        arg("config"),
-        host=arg("host"),
-        port=arg("port"),
-        data_dir=arg("data_dir"),
-        auth=False if arg("no_auth") else None,
-        credentials=arg("credentials"),
-        workers=arg("workers"),
-        log_level=arg("log_level"),
-        access_log=arg("access_log"),
-        text_profile=arg("text_profile"),
-        preload=arg("preload"),
-        store=arg("store"),
-        s3_endpoint_url=arg("s3_endpoint_url"),
-        job_threads=arg("job_threads"),
-        job_processes=arg("job_processes"),
-        executor=arg("executor"),
-        ray_address=arg("ray_address"),
-    )
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    given = {name: getattr(args, name, None) for name in _SETTING_OPTIONS}
+    auth = False if getattr(args, "no_auth", None) else None
+    return load_settings(getattr(args, "config", None), auth=auth, **given)
 
 
 def run_worker(settings: Settings) -> int:
