@@ -7,7 +7,8 @@ Where it is unreachable the PostgreSQL case skips, except under CI (``CI`` set),
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,19 +31,26 @@ def fresh_postgres(*tables: str) -> str:
     return POSTGRES_DSN
 
 
-def open_store(
-    kind: str,
+def store_fixture(
     *,
     memory: Callable[[], Any],
-    sqlite: Callable[[], Any],
+    sqlite: Callable[[Path], Any],
     postgres: Callable[[str], Any],
     tables: tuple[str, ...],
 ) -> Any:
-    """A new, empty store of ``kind`` (one of STORE_KINDS); ``tables`` are the PostgreSQL tables it uses.
+    """A ``store`` fixture that runs each test on every kind: a new, empty store, closed afterwards.
 
-    Any: the three classes only share a Protocol, which the caller names when it keeps the result."""
-    if kind == "memory":
-        return memory()
-    if kind == "sqlite":
-        return sqlite()
-    return postgres(fresh_postgres(*tables))
+    ``sqlite`` gets the test's tmp_path; ``postgres`` the DSN, once ``tables`` are dropped."""
+
+    @pytest.fixture(params=STORE_KINDS)
+    def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+        if request.param == "memory":
+            impl = memory()
+        elif request.param == "sqlite":
+            impl = sqlite(tmp_path)
+        else:
+            impl = postgres(fresh_postgres(*tables))
+        yield impl
+        impl.close()
+
+    return store

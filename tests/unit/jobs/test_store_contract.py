@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,23 +11,18 @@ from medauto.jobs.models import CmJobStatus, IdempotencyConflict, JobFilter, Job
 from medauto.jobs.postgres_store import PostgresJobStore
 from medauto.jobs.sqlite_store import SqliteJobStore
 from medauto.jobs.store import InMemoryJobStore, JobStore
-from tests.stores import STORE_KINDS, open_store
+from tests.stores import store_fixture
 
 KIND = "comprehendmedical:EntitiesDetectionV2"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=STORE_KINDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    impl: JobStore = open_store(
-        request.param,
-        memory=InMemoryJobStore,
-        sqlite=lambda: SqliteJobStore(tmp_path / "jobs.sqlite"),
-        postgres=PostgresJobStore,
-        tables=("medauto_jobs",),
-    )
-    yield impl
-    impl.close()
+store = store_fixture(
+    memory=InMemoryJobStore,
+    sqlite=lambda tmp: SqliteJobStore(tmp / "jobs.sqlite"),
+    postgres=PostgresJobStore,
+    tables=("medauto_jobs",),
+)
 
 
 def job(

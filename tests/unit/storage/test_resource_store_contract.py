@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,23 +20,18 @@ from medauto.storage.resources import (
 )
 from medauto.storage.resources_postgres import PostgresResourceStore
 from medauto.storage.resources_sqlite import SqliteResourceStore
-from tests.stores import STORE_KINDS, open_store
+from tests.stores import store_fixture
 
 A, B, REGION = "111122223333", "444455556666", "us-east-1"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=STORE_KINDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ResourceStore]:
-    impl: ResourceStore = open_store(
-        request.param,
-        memory=InMemoryResourceStore,
-        sqlite=lambda: SqliteResourceStore(tmp_path / "resources.sqlite"),
-        postgres=PostgresResourceStore,
-        tables=("medauto_resources", "medauto_resource_tokens"),
-    )
-    yield impl
-    impl.close()
+store = store_fixture(
+    memory=InMemoryResourceStore,
+    sqlite=lambda tmp: SqliteResourceStore(tmp / "resources.sqlite"),
+    postgres=PostgresResourceStore,
+    tables=("medauto_resources", "medauto_resource_tokens"),
+)
 
 
 def res(n: int, *, account: str = A, region: str = REGION, kind: str = "blueprint", name: str = "") -> Resource:
