@@ -16,7 +16,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -391,10 +391,16 @@ def decode(labels: Sequence[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+@lru_cache(maxsize=8)
+def read_gazetteer(path: Path) -> Gazetteer:
+    """One shared, read-only copy per file: the model and the PHI recognizer's drug-name check use the same one."""
+    return Gazetteer.read(path)
+
+
 def load_features(model_dir: Path) -> Featurizer:
     card = json.loads((model_dir / CARD_FILE).read_text(encoding="utf-8"))
     config = FeatureConfig(**card["features"])
-    gaz = Gazetteer.read(model_dir / GAZETTEER_FILE) if config.gazetteer else None
+    gaz = read_gazetteer(model_dir / GAZETTEER_FILE) if config.gazetteer else None
     clusters = read_clusters(model_dir / CLUSTERS_FILE) if config.clusters else None
     return Featurizer(config, gaz, clusters)
 

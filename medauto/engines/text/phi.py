@@ -20,11 +20,11 @@ from __future__ import annotations
 import bisect
 import time
 
-from medauto.engines.text.crf_ner import GAZETTEER_FILE, MODEL_DIR
+from medauto.engines.text.crf_ner import GAZETTEER_FILE, MODEL_DIR, read_gazetteer
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.phi_address import AddressFinder
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
-from medauto.engines.text.phi_medications import MedicationNames, read_medical_words
+from medauto.engines.text.phi_medications import MedicationNames, disease_eponyms
 from medauto.engines.text.phi_names import TOKEN, NameFinder
 from medauto.engines.text.phi_patterns import Hit, find_patterns
 from medauto.engines.text.phi_profession import ProfessionFinder
@@ -76,8 +76,8 @@ class PhiRecognizer:
         start = time.perf_counter()
         lexicon = load_lexicon()
         # Drug and disease names come from the NER model's gazetteer: "Lyrica 75 mg" is a medication, not a person.
-        drugs, eponyms = read_medical_words(MODEL_DIR / GAZETTEER_FILE)
-        recognizer = cls(lexicon, MedicationNames(drugs, lexicon, eponyms))
+        names = read_gazetteer(MODEL_DIR / GAZETTEER_FILE).names  # shared with the NER model
+        recognizer = cls(lexicon, MedicationNames(names, lexicon, disease_eponyms(names)))
         recognizer.load_seconds = time.perf_counter() - start
         return recognizer
 

@@ -15,9 +15,7 @@ A title ("Mrs. Allegra") or an explicit cue ("her name is Allegra") keeps it a N
 
 from __future__ import annotations
 
-import gzip
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Mapping
 
 import regex as re
 
@@ -48,30 +46,27 @@ _POSSESSIVE_AFTER = re.compile(r"['\u2019]s(?:[ \t]*(?:[.,;:?!)]|\r?\n|$)|[ \t]+
 _WORD_BEFORE_LIST = re.compile(r"(\p{L}[\p{L}-]*)[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+)$")
 
 
-@lru_cache(maxsize=4)
-def read_medical_words(path: Path) -> tuple[frozenset[str], frozenset[str]]:
-    """From an NER gazetteer file (``<mask>\\t<name>`` lines, gzipped): lower-cased drug names (kind bit 1) and
-    the eponyms of disease names (kind bit 2) such as "parkinson" of "parkinson ' s disease"."""
-    drugs: set[str] = set()
+def disease_eponyms(names: Mapping[str, int]) -> frozenset[str]:
+    """The eponyms of the disease names (kind bit 2) of an NER gazetteer: "parkinson" of "parkinson ' s disease"."""
     eponyms: set[str] = set()
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            mask, _, name = line.rstrip("\n").partition("\t")
-            kinds = int(mask)
-            if kinds & 1 and name.count(" ") < 3:
-                drugs.add(name)
-            if kinds & 2:
-                eponym = _EPONYM.fullmatch(name)
-                if eponym:
-                    eponyms.add(eponym.group(1))
-    return frozenset(drugs), frozenset(eponyms)
+    for name, kinds in names.items():
+        if kinds & 2:
+            eponym = _EPONYM.fullmatch(name)
+            if eponym:
+                eponyms.add(eponym.group(1))
+    return frozenset(eponyms)
 
 
 class MedicationNames:
-    def __init__(self, drugs: frozenset[str], lexicon: PhiLexicon, eponyms: frozenset[str] = frozenset()) -> None:
-        self.drugs = drugs
+    """``names``: lower-cased gazetteer names (tokens joined by spaces) -> kind bits, drug names having bit 1."""
+
+    def __init__(self, names: Mapping[str, int], lexicon: PhiLexicon, eponyms: frozenset[str] = frozenset()) -> None:
+        self.names = names
         self.lex = lexicon
         self.eponyms = eponyms
+
+    def is_drug(self, key: str) -> bool:
+        return bool(self.names.get(key, 0) & 1)
 
     def is_condition(self, text: str, begin: int, end: int) -> bool:
         """Whether ``text[begin:end]`` is a disease eponym in a possessive that owns nothing: "early Parkinson's.",
@@ -81,7 +76,7 @@ class MedicationNames:
     def is_medication(self, text: str, begin: int, end: int) -> bool:
         """Whether ``text[begin:end]`` (a name candidate) is a drug name used as one here (see the module doc)."""
         key = " ".join(fold(text[begin:end]).split())
-        if key not in self.drugs:
+        if not self.is_drug(key):
             return False
         if not all(self.lex.is_name_word(w) for w in key.split()):
             return True
@@ -91,4 +86,4 @@ class MedicationNames:
         if _MEDICATION_BEFORE.search(before):
             return True
         listed = _WORD_BEFORE_LIST.search(before)
-        return listed is not None and fold(listed.group(1)) in self.drugs
+        return listed is not None and self.is_drug(fold(listed.group(1)))
