@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import Server
-from tests.docgen import bundle_pdf, lab_report_pdf, receipt_png
+from tests.docgen import RECEIPT_LINES, bundle_pdf, lab_report_pdf, receipt_png
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "123456789012"
@@ -204,3 +204,22 @@ def test_async_splitter_gives_one_segment_per_logical_document(server: Server, r
     standard = read_json(server, segments[1]["standard_output_path"])
     assert (standard["metadata"]["start_page_index"], standard["metadata"]["end_page_index"]) == (2, 2)
     assert standard["metadata"]["logical_subdocument_id"] == "1"
+
+
+def test_image_blueprint_reads_a_receipt(runtime: Any) -> None:
+    receipt = "arn:aws:bedrock:us-east-1:aws:blueprint/bedrock-data-automation-public-receipt"
+    response = runtime.invoke_data_automation(
+        inputConfiguration={"bytes": receipt_png(RECEIPT_LINES)},
+        dataAutomationProfileArn=PROFILE,
+        blueprints=[{"blueprintArn": receipt}],
+    )
+    assert response["semanticModality"] == "IMAGE"
+    [segment] = response["outputSegments"]
+    assert segment["customOutputStatus"] == "MATCH"
+    custom = json.loads(segment["customOutput"])
+    assert custom["document_class"]["type"] == "Receipt"
+    values = custom["inference_result"]
+    assert values["total"] == 12.5 and values["transaction_date"] == "2018-12-25", values
+    assert values["merchant_name"] == "ROUKEA CAFE"
+    total = custom["explainability_info"][0]["total"]
+    assert total["geometry"][0]["page"] == 1 and total["confidence"] > 0
