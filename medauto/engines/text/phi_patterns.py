@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from medauto.engines.text.phi_text import Caseless, PhiText
+from medauto.engines.text.phi_text import Caseless, Gate, PhiText
 from medauto.engines.text.phi_words import ID_CUES
 
 
@@ -100,6 +100,17 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str] | Caseless, float], ...] = (
     # times on their own: 10:30, 7 pm, 18:19:22
     (Caseless(rf"(?<![\d:.,/]){_TIME}(?![\d:])"), 0.7),
 )
+# Per date pattern, a cheap condition every match needs (see phi_text.Gate); None: always run the pattern.
+DATE_GATES: tuple[Gate | None, ...] = (
+    None,
+    Gate(r"\d([/.-])\d\d?\1\d"),  # day/month/year or year/month/day: a separator used twice
+    None,
+    None,
+    None,
+    Gate(r"\d/(?:1[89]|20)\d\d"),
+    None,
+    Gate(r"\d:[0-5]\d|\d\s?[ap]\.?m"),  # 10:30 or 7 pm
+)
 MONTH_ALONE = re.compile(
     r"(?:\b(?:in|on|since|until|till|by|during|of|last|next|early|late|mid|through|from|before|after)\s+(?:early\s+|late\s+|mid-?)?)"
     r"(?P<m>January|February|March|April|June|July|August|September|October|November|December)\b"
@@ -129,6 +140,22 @@ AGE_PATTERNS: tuple[tuple[Caseless, float], ...] = (
     ),
     (Caseless(r"\b(?:in\s+)?(?:his|her|their|my)\s+(?:early\s+|mid-?|late\s+)?(?P<age>[1-9]0'?s)\b"), 0.85),
 )
+
+
+AGE_GATES: tuple[Gate | None, ...] = (
+    Gate("old"),
+    Gate("old"),
+    Gate(r"\d\s?y"),
+    Gate("age"),
+    Gate("turn"),
+    Gate(r"(?:was|is|am|are|'s|'m)\s+\d"),
+    Gate(r"[1-9]0'?s"),
+)
+# Identifier and address-like numbers: the digit groups each shape needs.
+_CARD_GATE = Gate(r"\d{4}[ -]?\d{4}")
+_SSN_GATE = Gate(r"\d{3}[- ]\d\d[- ]\d{4}")
+_IPV4_GATE = Gate(r"\d\.\d{1,3}\.\d{1,3}\.\d")
+_URL_BARE_GATE = Gate(rf"\.(?:{_TLD})")
 
 
 def interval_index(hits: list[Hit]) -> tuple[list[int], list[int]]:
@@ -187,9 +214,11 @@ def find_contacts(t: PhiText) -> list[Hit]:
         for m in EMAIL.finditer(text):
             hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "EMAIL", 0.99))
     for pattern, score in ((URL_SCHEME, 0.97), (URL_WWW, 0.95), (URL_BARE, 0.8)):
+        if pattern is URL_BARE and not _URL_BARE_GATE.passes(t):
+            continue
         for m in pattern.finditer(t):
             hits.append(Hit(m.start(), _trim(text, m.start(), m.end()), "URL", score))
-    for m in IPV4.finditer(text):
+    for m in IPV4.finditer(text) if _IPV4_GATE.passes(t) else ():
         hits.append(Hit(m.start(), m.end(), "URL", 0.9))
     if ":" in text:
         for m in IPV6.finditer(t):
@@ -237,10 +266,10 @@ def find_phones(t: PhiText) -> list[Hit]:
 def find_ids(t: PhiText) -> list[Hit]:
     text = t.text
     hits: list[Hit] = []
-    for m in SSN.finditer(text):
+    for m in SSN.finditer(text) if _SSN_GATE.passes(t) else ():
         cued = re.search(r"(?:ssn|social|security|ss#)[^\n]{0,25}$", text[max(0, m.start() - 40) : m.start()], _I)
         hits.append(Hit(m.start(), m.end(), "ID", 0.95 if cued or m.group(1) == "-" else 0.6))
-    for m in CARD.finditer(text):
+    for m in CARD.finditer(text) if _CARD_GATE.passes(t) else ():
         digits = re.sub(r"\D", "", m.group())
         if luhn_ok(digits) and len(set(digits)) > 1:
             hits.append(Hit(m.start(), m.end(), "ID", 0.9))
@@ -264,7 +293,9 @@ def find_ids(t: PhiText) -> list[Hit]:
 def find_dates(t: PhiText) -> list[Hit]:
     text = t.text
     hits: list[Hit] = []
-    for pattern, score in DATE_PATTERNS:
+    for (pattern, score), gate in zip(DATE_PATTERNS, DATE_GATES, strict=True):
+        if gate is not None and not gate.passes(t):
+            continue
         for m in _finditer(pattern, t):
             value = t.low[m.start() : m.end()] if t.ascii else m.group().lower()
             if (value == "may" or value.startswith("may ")) and not any(c.isdigit() for c in value):
@@ -279,7 +310,9 @@ def find_dates(t: PhiText) -> list[Hit]:
 
 def find_ages(t: PhiText) -> list[Hit]:
     hits: list[Hit] = []
-    for pattern, score in AGE_PATTERNS:
+    for (pattern, score), gate in zip(AGE_PATTERNS, AGE_GATES, strict=True):
+        if gate is not None and not gate.passes(t):
+            continue
         for m in pattern.finditer(t):
             hits.append(Hit(m.start("age"), m.end("age"), "AGE", score))
     return hits

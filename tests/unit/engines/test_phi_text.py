@@ -58,3 +58,43 @@ def test_gate_only_skips_text_the_pattern_cannot_match() -> None:
     assert gate.passes(PhiText("Norregade 52"))
     assert gate.passes(PhiText("NORREGADE 52"))
     assert not gate.passes(PhiText("Hemoglobin 12.4 g/dL"))
+
+
+GATED = {
+    **{
+        f"DATE_PATTERNS[{i}]": (pattern, gate)
+        for i, ((pattern, _), gate) in enumerate(zip(phi_patterns.DATE_PATTERNS, phi_patterns.DATE_GATES, strict=True))
+        if gate is not None
+    },
+    **{
+        f"AGE_PATTERNS[{i}]": (pattern, gate)
+        for i, ((pattern, _), gate) in enumerate(zip(phi_patterns.AGE_PATTERNS, phi_patterns.AGE_GATES, strict=True))
+        if gate is not None
+    },
+    "CARD": (phi_patterns.CARD, phi_patterns._CARD_GATE),
+    "SSN": (phi_patterns.SSN, phi_patterns._SSN_GATE),
+    "IPV4": (phi_patterns.IPV4, phi_patterns._IPV4_GATE),
+    "URL_BARE": (phi_patterns.URL_BARE, phi_patterns._URL_BARE_GATE),
+}
+GATE_SAMPLES = [
+    "Seen 03/14/2024 and 14.03.24, again 2024/03/14; due 03/2024 at 10:30 am or 7 PM; Turned 70.",
+    "Card 4111 1111 1111 1111, SSN 123-45-6789, host 192.168.1.20, site Example.ORG/path.",
+    "A 3 WEEKS OLD baby, a 67 YEAR-OLD, a 45 Y/O man AT AGE 45; she was 34. In HIS EARLY 50'S.",
+]
+_GATE_ALPHABET = "0123456789 /.-:aApPmMyYoOlLdDsS'" + "ageturnwsi"
+
+
+@pytest.mark.parametrize("name", sorted(GATED))
+def test_gates_pass_wherever_their_pattern_matches(name: str) -> None:
+    pattern, gate = GATED[name]
+    rng = random.Random(name)
+    texts = GATE_SAMPLES + ["".join(rng.choice(_GATE_ALPHABET) for _ in range(60)) for _ in range(2000)]
+    matched = 0
+    for text in texts:
+        t = PhiText(text)
+        found = pattern.search(t) if isinstance(pattern, Caseless) else pattern.search(text)
+        if found:
+            matched += 1
+            assert gate.passes(t), text
+    assert matched > 0
+    assert not gate.passes(PhiText("Denies chest pain; takes aspirin daily."))
