@@ -5,8 +5,9 @@ The drug names are those the NER model ships in its gazetteer (from the MIT-lice
 A capitalised drug name is a medication, not a NAME, when
 
 * its text says so: a dose, a form, a route or a frequency follows ("Lyrica 75 mg", "Allegra-D", "Flovent
-  inhaler BID"); a medication verb or list precedes it ("takes", "started on", "allergic to", "Medications:");
-  or another drug name stands right before it in a list ("Lyrica and Allegra");
+  inhaler BID"); a medication verb, a determiner or a list precedes it ("takes", "tried", "allergic to", "the
+  Allegra is helping", "a medicine called", "Medications:"); or another drug name stands right before it in a list
+  ("Lyrica and Allegra");
 * or it is not a person name anyone knows (not in the first/last-name lists): the name finder only guessed it
   from its shape.
 
