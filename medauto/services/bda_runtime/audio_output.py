@@ -60,10 +60,15 @@ def check_audio(info: MediaInfo, size: int, limits: MediaLimits) -> None:
 
 
 def container_format(info: MediaInfo, data: bytes) -> str:
-    """The short format name BDA reports ("wav", "mp3", "m4a", "mp4")."""
+    """The short format name BDA reports ("wav", "mp3", "m4a", "mp4", "webm")."""
     if info.format_name.startswith("mov,"):
         brand = data[8:12]
-        return "m4a" if brand.startswith(b"M4") else "mov" if brand == b"qt  " else "mp4"
+        # An ISO file with sound only is an M4A whatever its brand (ffmpeg's mp4 muxer writes "isom").
+        if brand.startswith(b"M4") or info.video is None:
+            return "m4a"
+        return "mov" if brand == b"qt  " else "mp4"
+    if info.format_name.startswith("matroska"):
+        return "webm" if b"webm" in data[:64] else "mkv"
     return info.format_name.split(",")[0]
 
 

@@ -26,15 +26,55 @@ class UnsupportedAsset(Exception):
         self.reason = reason
 
 
+def _iso_has_video(data: bytes) -> bool:
+    """Whether an ISO media file declares a video track: a handler box (``hdlr``: version/flags, pre_defined, then
+    the handler type) of type ``vide``. Without any handler box (a truncated file) it is taken for video."""
+    at = data.find(b"hdlr")
+    if at < 0:
+        return True
+    while at >= 0:
+        if data[at + 12 : at + 16] == b"vide":
+            return True
+        at = data.find(b"hdlr", at + 4)
+    return False
+
+
 def _iso_media(data: bytes) -> Sniffed | None:
     if data[4:8] != b"ftyp":
         return None
     brand = data[8:12]
-    if brand in (b"M4A ", b"M4B ", b"M4P "):
+    # Audio written with a generic brand (ffmpeg's mp4 muxer writes isom) is still audio: the tracks decide.
+    if brand in (b"M4A ", b"M4B ", b"M4P ") or not _iso_has_video(data):
         return Sniffed("m4a", Modality.AUDIO, "m4a")
     if brand == b"qt  ":
         return Sniffed("mov", Modality.VIDEO, "mov")
     return Sniffed("mp4", Modality.VIDEO, "mp4")
+
+
+_EBML_TRACKS = b"\x16\x54\xae\x6b"
+_EBML_TRACK_TYPE_VIDEO = b"\x83\x81\x01"  # TrackType (0x83), one-byte size, value 1 = video
+
+
+def _ebml_size(data: bytes, at: int) -> tuple[int, int]:
+    """An EBML variable-length size at ``at``: (value, bytes used); the marker bit tells the length."""
+    first = data[at] if at < len(data) else 0
+    length = next((n for n in range(1, 9) if first & (0x80 >> (n - 1))), 8)
+    value = first & (0xFF >> length)
+    for byte in data[at + 1 : at + length]:
+        value = (value << 8) | byte
+    return value, length
+
+
+def _matroska_media(data: bytes) -> Sniffed:
+    """MKV/WEBM; a file whose track list has no video track (browser recordings are often WebM Opus) is audio."""
+    kind = "webm" if b"webm" in data[:64] else "mkv"
+    at = data.find(_EBML_TRACKS)
+    if at >= 0:
+        size, used = _ebml_size(data, at + 4)
+        tracks = data[at + 4 + used : at + 4 + used + size]
+        if _EBML_TRACK_TYPE_VIDEO not in tracks:
+            return Sniffed(kind, Modality.AUDIO, kind)
+    return Sniffed(kind, Modality.VIDEO, kind)
 
 
 def sniff(data: bytes) -> Sniffed:
@@ -45,7 +85,7 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("png", Modality.IMAGE, "png")
     if head.startswith(b"\xff\xd8\xff"):
         return Sniffed("jpeg", Modality.IMAGE, "jpeg")
-    if head.startswith((b"II*\x00", b"MM\x00*")):
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):  # TIFF, BigTIFF
         return Sniffed("tiff", Modality.DOCUMENT, "tiff")
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return Sniffed("webp", Modality.IMAGE, "webp")
@@ -58,9 +98,8 @@ def sniff(data: bytes) -> Sniffed:
     if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return Sniffed("mp3", Modality.AUDIO, "mp3")
     if head.startswith(b"\x1a\x45\xdf\xa3"):
-        kind = "webm" if b"webm" in data[:64] else "mkv"
-        return Sniffed(kind, Modality.VIDEO, kind)
-    media = _iso_media(head)
+        return _matroska_media(data)
+    media = _iso_media(data)
     if media is not None:
         return media
     if not data:

@@ -1,4 +1,5 @@
-"""Media built inside the tests: WAV/FLAC speech, tones, and MP4 videos with rendered scenes, text and speech."""
+"""Media built inside the tests: speech and tones in any container PyAV writes (WAV, MP3, FLAC, M4A, OGG), and
+videos (MP4, MOV, MKV, WEBM) with rendered scenes, text and speech."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import io
 import wave
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -48,20 +50,48 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def encode_audio(samples: np.ndarray, rate: int, container: str, codec: str) -> bytes:
-    """int16 mono ``samples`` re-encoded with PyAV (e.g. ("flac", "flac") or ("mp3", "libmp3lame"))."""
+def encode_audio(
+    samples: np.ndarray,
+    rate: int,
+    container: str,
+    codec: str,
+    *,
+    codec_rate: int | None = None,
+    layout: str = "mono",
+    options: dict[str, str] | None = None,
+) -> bytes:
+    """int16 mono ``samples`` re-encoded with PyAV (e.g. ("flac", "flac") or ("mp3", "libmp3lame")).
+
+    ``codec_rate`` resamples first for codecs with fixed rates (Opus: 48 kHz); ``layout="stereo"`` duplicates the
+    channel (FFmpeg's own Vorbis encoder takes only stereo); ``options`` go to the encoder."""
     import av
 
+    codec_rate = codec_rate or rate
+    mono = resample(samples.astype(np.float32), rate, codec_rate).astype(np.int16)
+    channels = 2 if layout == "stereo" else 1
     buffer = io.BytesIO()
     with av.open(buffer, "w", format=container) as out:
-        stream = out.add_stream(codec, rate=rate, layout="mono")
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1).astype(np.int16), format="s16", layout="mono")
+        stream = out.add_stream(codec, rate=codec_rate, layout=layout, options=options or {})
+        _mux_audio(out, stream, mono, codec_rate, channels)
+    return buffer.getvalue()
+
+
+def _mux_audio(out: Any, stream: Any, mono: np.ndarray, rate: int, channels: int = 1) -> None:
+    """Encode int16 ``mono`` (repeated over ``channels``, packed) in 1024-sample frames and mux the packets."""
+    import av
+
+    layout = "stereo" if channels == 2 else "mono"
+    chunk = 1024
+    for start in range(0, len(mono), chunk):
+        part = np.repeat(mono[start : start + chunk], channels).reshape(1, -1).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(part, format="s16", layout=layout)
         frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
         for packet in stream.encode(frame):
             out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return buffer.getvalue()
+    for packet in stream.encode(None):
+        out.mux(packet)
 
 
 @dataclass(frozen=True)
@@ -100,19 +130,29 @@ def video_bytes(
     fps: int = 25,
     size: tuple[int, int] = (640, 360),
     audio_rate: int = 16000,
+    container: str = "mp4",
+    video_codec: str = "libx264",
+    audio_codec: str = "aac",
+    audio_codec_rate: int | None = None,
 ) -> bytes:
-    """An H.264 MP4 of the scenes, muxed with AAC speech when given."""
+    """A video of the scenes (H.264 MP4 by default), muxed with speech when given (AAC by default; Opus wants
+    ``audio_codec_rate=48000``)."""
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, "w", format="mp4") as out:
-        video = out.add_stream("libx264", rate=fps)
+    with av.open(buffer, "w", format=container) as out:
+        video = out.add_stream(video_codec, rate=fps)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
-        video.options = {"preset": "ultrafast", "tune": "zerolatency"}
+        # The fastest settings each encoder has: the tests need decodable frames, not quality.
+        if video_codec == "libx264":
+            video.options = {"preset": "ultrafast", "tune": "zerolatency"}
+        elif video_codec.startswith("libvpx"):
+            video.options = {"deadline": "realtime", "cpu-used": "8"}
         audio = None
+        codec_rate = audio_codec_rate or audio_rate
         if speech_samples is not None:
-            audio = out.add_stream("aac", rate=audio_rate, layout="mono")
+            audio = out.add_stream(audio_codec, rate=codec_rate, layout="mono")
         step = 0
         for scene in scenes:
             for _ in range(round(scene.seconds * fps)):
@@ -125,15 +165,6 @@ def video_bytes(
         for packet in video.encode(None):
             out.mux(packet)
         if audio is not None and speech_samples is not None:
-            chunk = 1024
-            for start in range(0, len(speech_samples), chunk):
-                part = speech_samples[start : start + chunk].reshape(1, -1).astype(np.int16)
-                frame = av.AudioFrame.from_ndarray(part, format="s16", layout="mono")
-                frame.sample_rate = audio_rate
-                frame.pts = start
-                frame.time_base = Fraction(1, audio_rate)
-                for packet in audio.encode(frame):
-                    out.mux(packet)
-            for packet in audio.encode(None):
-                out.mux(packet)
+            mono = resample(speech_samples.astype(np.float32), audio_rate, codec_rate).astype(np.int16)
+            _mux_audio(out, audio, mono, codec_rate)
     return buffer.getvalue()
