@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/media.py                   # all three, prints JSON, writes bench/results/
     .venv/bin/python bench/media.py --skip-video --beams 1,5
+    .venv/bin/python bench/media.py --skip-video --engines audio.asr.whisper-base.v1,audio.asr.whisper-base-greedy.v1
 
 Speech is eSpeak NG (espeakng-loader wheel) reading fixed clinical sentences, so runs compare; it is clearer than
 real recordings, so the WER here is a floor, not a field estimate. Load averages are recorded because the
@@ -15,6 +16,8 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -59,16 +62,29 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def bench_asr(beams: list[int], minutes: float) -> dict[str, Any]:
-    """Real-time factor (audio seconds per wall second) on ~``minutes`` of continuous speech, and corpus WER."""
+def _recognizers(engines: list[str], beams: list[int]) -> list[tuple[str, Callable[[], Any]]]:
+    """(label, factory) per engine to measure: registry engines as configured, or Whisper base at each beam."""
+    from medauto.engines import registry
     from medauto.engines.media.asr import AsrConfig, WhisperRecognizer
+
+    threads = os.cpu_count() or 2
+    if beams:
+        return [
+            (f"beam {beam}", partial(WhisperRecognizer, AsrConfig(threads=threads, beam_size=beam))) for beam in beams
+        ]
+    return [(engine, partial(registry.get, engine)) for engine in engines]
+
+
+def bench_asr(engines: list[str], beams: list[int], minutes: float) -> dict[str, Any]:
+    """Real-time factor (audio seconds per wall second) on ~``minutes`` of continuous speech, and corpus WER."""
+    import medauto.engines.media.asr  # noqa: F401 - registers the Whisper engines
 
     repeats = max(1, round(minutes * 60 / 50))  # the twelve sentences last about 50 s
     long_audio = _speech(SENTENCES * repeats, "en-us", 50, 165)
-    results: dict[str, Any] = {"audio_seconds": round(len(long_audio) / 16000, 1), "by_beam": {}}
-    for beam in beams:
+    results: dict[str, Any] = {"audio_seconds": round(len(long_audio) / 16000, 1), "by_engine": {}}
+    for label, factory in _recognizers(engines, beams):
         started = time.perf_counter()
-        recognizer = WhisperRecognizer(AsrConfig(threads=os.cpu_count() or 2, beam_size=beam))
+        recognizer = factory()
         load_s = time.perf_counter() - started
         recognizer.recognize(long_audio[: 16000 * 5], 16000, ("en",))  # warm-up
         load_before = _load()
@@ -89,7 +105,7 @@ def bench_asr(beams: list[int], minutes: float) -> dict[str, Any]:
                 v_words += n
             per_voice[f"{voice}/pitch{pitch}/{wpm}wpm"] = round(v_edits / v_words, 4)
             edits, words = edits + v_edits, words + v_words
-        results["by_beam"][str(beam)] = {
+        results["by_engine"][label] = {
             "model_load_s": round(load_s, 2),
             "transcribe_wall_s": round(wall, 2),
             "transcribe_cpu_s": round(cpu, 2),
@@ -101,7 +117,7 @@ def bench_asr(beams: list[int], minutes: float) -> dict[str, Any]:
             "load_average_before": load_before,
             "load_average_after": _load(),
         }
-        print(f"beam {beam}: {results['by_beam'][str(beam)]}", file=sys.stderr)
+        print(f"{label}: {results['by_engine'][label]}", file=sys.stderr)
     return results
 
 
@@ -140,14 +156,18 @@ def bench_video(seconds: float) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--beams", default="1", help="Whisper beam sizes to measure, comma-separated")
+    parser.add_argument(
+        "--engines", default="audio.asr.whisper-base.v1", help="registered ASR engines to measure, comma-separated"
+    )
+    parser.add_argument("--beams", default="", help="instead: Whisper base at these beam sizes, comma-separated")
     parser.add_argument("--minutes", type=float, default=2.0, help="length of the continuous speech for the RTF")
     parser.add_argument("--video-seconds", type=float, default=60.0, help="length of the generated video")
     parser.add_argument("--skip-video", action="store_true")
     parser.add_argument("--out", help="JSON output path (default bench/results/media-<timestamp>.json)")
     args = parser.parse_args()
     report: dict[str, Any] = {"bench": "media", "at": stamp(), "machine": machine()}
-    report["asr"] = bench_asr([int(b) for b in args.beams.split(",")], args.minutes)
+    beams = [int(b) for b in args.beams.split(",") if b.strip()]
+    report["asr"] = bench_asr([e.strip() for e in args.engines.split(",") if e.strip()], beams, args.minutes)
     if not args.skip_video:
         report["video"] = bench_video(args.video_seconds)
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -120,6 +120,7 @@ def build_components(settings: Settings) -> Components:
     # by flag or TOML file are passed on that way; this also reaches spawned worker processes.
     os.environ["MEDAUTO_OCR_DEVICE"] = settings.ocr_device
     os.environ["MEDAUTO_ASR_DEVICE"] = settings.asr_device
+    os.environ["MEDAUTO_ASR_ENGINE"] = settings.asr_engine
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
     cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     asr_device: str = Field(
         "cpu", pattern=r"^(cpu|cuda)$", description="Where speech recognition runs: cpu, or cuda (CTranslate2)."
     )
+    asr_engine: str = Field(
+        "audio.asr.whisper-base.v1",
+        pattern=r"^audio\.asr\.[a-z0-9_.-]+$",
+        description="Speech recognizer for BDA audio and video: audio.asr.whisper-base.v1 (beam 5) or the lighter "
+        "audio.asr.whisper-base-greedy.v1 (beam 1).",
+    )
     extraction_engine: str = Field(
         "extraction.rules.v1",
         description="Blueprint field extraction engine: extraction.rules.v1 (offline) or extraction.llm.v1 "

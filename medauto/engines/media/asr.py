@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,10 @@ from medauto.engines.media.types import Recognized, SpokenWord, Utterance
 from medauto.engines.registry import register
 
 ENGINE_NAME = "audio.asr.whisper-base.v1"
+# The light variant: the same int8 model decoding greedily (beam 1). pocketsphinx 5.1.1, the only other English
+# recognizer with weights in a registry package, was measured on bench/media.py's speech at about 0.9 WER and
+# 3x real time, so it is both worse and slower than Whisper and is not offered.
+GREEDY_ENGINE_NAME = "audio.asr.whisper-base-greedy.v1"
 # A silence this long between two words starts a new utterance; after a sentence's end a shorter one does.
 _PAUSE_MS = 1000
 _SENTENCE_PAUSE_MS = 250
@@ -154,3 +158,8 @@ class WhisperRecognizer:
 @register(ENGINE_NAME)
 def whisper_base() -> WhisperRecognizer:
     return WhisperRecognizer()
+
+
+@register(GREEDY_ENGINE_NAME)
+def whisper_base_greedy() -> WhisperRecognizer:
+    return WhisperRecognizer(replace(AsrConfig.from_env(), beam_size=1))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,12 +14,19 @@ from medauto.engines.media.types import Recognizer, Transcript, Utterance
 from medauto.services.bda_runtime.media_options import BDA_LANGUAGES
 
 ASR_ENGINE = "audio.asr.whisper-base.v1"
+# The asr_engine setting; build_components passes it on in the environment, as it does the device settings.
+ASR_ENGINE_VARIABLE = "MEDAUTO_ASR_ENGINE"
+
+
+def asr_engine_name() -> str:
+    return os.environ.get(ASR_ENGINE_VARIABLE, "").strip() or ASR_ENGINE
 
 
 def default_recognizer() -> Recognizer:
-    import medauto.engines.media.asr  # noqa: F401 - registers the Whisper engine
+    """The recognizer the asr_engine setting names (Whisper base by default), loaded once per process."""
+    import medauto.engines.media.asr  # noqa: F401 - registers the Whisper engines
 
-    recognizer: Recognizer = registry.get(ASR_ENGINE)
+    recognizer: Recognizer = registry.get(asr_engine_name())
     return recognizer
 
 

@@ -97,3 +97,14 @@ def test_a_corrupt_model_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(whisper_model.ModelUnavailable, match=hashlib.sha256(b"not a modelnot a model").hexdigest()):
         whisper_model.whisper_base_dir(tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*/model.bin*"))
+
+
+def test_greedy_variant_is_registered_and_transcribes() -> None:
+    import medauto.engines.media.asr as asr
+
+    light = registry.get(asr.GREEDY_ENGINE_NAME)
+    assert isinstance(light, WhisperRecognizer) and light.config.beam_size == 1
+    assert registry.get(ENGINE_NAME).config.beam_size == 5
+    samples = gen.speak([(SCRIPT[1], "en-us", 50)]).astype(np.float32) / 32768
+    text = " ".join(u.text for u in light.recognize(samples, 16000, ("en",)).utterances)
+    assert word_error_rate(SCRIPT[1], text) <= 0.25, text

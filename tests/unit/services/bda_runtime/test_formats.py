@@ -94,8 +94,9 @@ def test_audio_formats_are_transcribed(name: str, spoken: np.ndarray, parser: Pa
     assert meta["dominant_asset_language"] == "EN"
     # Word timestamps survive every container and codec delay: all inside the clip.
     items = out["audio_items"]
-    assert items and all(0 <= i["start_timestamp_millis"] <= i["end_timestamp_millis"] <= expected_ms + 200
-                         for i in items)
+    assert items and all(
+        0 <= i["start_timestamp_millis"] <= i["end_timestamp_millis"] <= expected_ms + 200 for i in items
+    )
 
 
 @dataclass(frozen=True)
@@ -188,3 +189,22 @@ def test_tiff_is_a_document_as_in_bda(compression: str, parser: Parser) -> None:
     out = result.segments[0].standard
     assert (out["metadata"]["semantic_modality"], out["metadata"]["file_type"]) == ("DOCUMENT", "TIFF")
     assert IMAGE_TEXT in out["pages"][0]["representation"]["markdown"]
+
+
+def test_the_asr_engine_setting_picks_the_recognizer(
+    spoken: np.ndarray, parser: Parser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medauto.config import Settings
+    from medauto.engines import registry
+    from medauto.services.bda_runtime import media_transcript
+
+    assert Settings().asr_engine == media_transcript.ASR_ENGINE == "audio.asr.whisper-base.v1"
+    with pytest.raises(ValueError, match="asr_engine"):
+        Settings(asr_engine="whisper")
+    monkeypatch.setenv("MEDAUTO_ASR_ENGINE", "audio.asr.whisper-base-greedy.v1")
+    assert media_transcript.default_recognizer() is registry.get("audio.asr.whisper-base-greedy.v1")
+    out = _run(AUDIO["flac"].encode(spoken), parser).segments[0].standard
+    assert "blood" in out["audio"]["transcript"]["representation"]["text"].lower()
+    monkeypatch.setenv("MEDAUTO_ASR_ENGINE", "audio.asr.nothing.v1")
+    with pytest.raises(KeyError, match=r"no engine named .audio\.asr\.nothing\.v1."):
+        media_transcript.default_recognizer()
