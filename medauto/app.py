@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from medauto.config import Settings, load_settings
-from medauto.engines.text.pipeline import PROFILES, shared_pipeline
+from medauto.engines.text.pipeline import shared_pipeline
+from medauto.engines.text.profiles import PROFILES, ProfileError, check_stages, use_profiles
 from medauto.gateway.chain import Gateway
 from medauto.gateway.dispatch import Dispatcher
 from medauto.http.admin import AdminRoutes
@@ -121,6 +122,8 @@ def build_components(settings: Settings) -> Components:
     os.environ["MEDAUTO_OCR_DEVICE"] = settings.ocr_device
     os.environ["MEDAUTO_ASR_DEVICE"] = settings.asr_device
     os.environ["MEDAUTO_ASR_ENGINE"] = settings.asr_engine
+    use_profiles(settings.text_profiles)  # configured text profiles, for this process and spawned workers
+    check_text_profile(settings.text_profile)
     jobs = build_job_store(settings)
     objects = build_object_store(settings)
     cm = ComprehendMedicalProvider(settings.text_profile, jobs, objects, settings.data_dir.resolve())
@@ -172,9 +175,19 @@ def build_gateway(
     return gateway, dispatcher
 
 
+def check_text_profile(name: str) -> None:
+    """Unknown profiles and profiles naming unregistered stages stop the start-up with the names at fault."""
+    if name not in PROFILES:
+        raise SystemExit(f"medauto: unknown text profile {name!r}; known: {', '.join(PROFILES)}")
+    try:
+        check_stages(PROFILES[name])
+    except ProfileError as exc:
+        raise SystemExit(f"medauto: {exc}") from None
+
+
 def build_app(settings: Settings) -> AsgiApp:
-    if settings.text_profile not in PROFILES:
-        raise SystemExit(f"medauto: unknown text profile {settings.text_profile!r}; known: {', '.join(PROFILES)}")
+    use_profiles(settings.text_profiles)
+    check_text_profile(settings.text_profile)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     parts = build_components(settings)
     gateway, dispatcher = parts.gateway, parts.dispatcher

@@ -127,7 +127,7 @@ def run_batch(args: argparse.Namespace) -> int:
         stream=sys.stderr,
     )
     from medauto.app import build_executor
-    from medauto.engines.text.pipeline import PROFILES
+    from medauto.engines.text.profiles import PROFILES, use_profiles
     from medauto.services.comprehendmedical.local_batch import LocalBatchRequest, Location, run_local_batch
     from medauto.storage.objects import StorageError
 
@@ -137,6 +137,7 @@ def run_batch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"medauto batch: {exc}", file=sys.stderr)
         return 1
+    use_profiles(settings.text_profiles)  # configured profiles reach the worker processes through the environment
     if settings.text_profile not in PROFILES:
         print(f"medauto batch: unknown text profile {settings.text_profile!r}", file=sys.stderr)
         return 1

@@ -280,7 +280,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if not data.is_dir():
         print(f"medauto eval: no data folder at {data} (use --data)", file=sys.stderr)
         return 2
-    from medauto.engines.text.pipeline import PROFILES
+    from medauto.engines.text.profiles import PROFILES
 
     if args.text_profile not in PROFILES:
         known = ", ".join(PROFILES)

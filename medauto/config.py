@@ -56,7 +56,14 @@ class Settings(BaseSettings):
     local_kms_key_file: Path | None = Field(
         None, description="Key that encrypts KMSKey job outputs in local folders (default <data_dir>/kms/local.key)."
     )
-    text_profile: str = Field("fast", description="Clinical text pipeline profile: fast or accurate.")
+    text_profile: str = Field(
+        "fast", description="Clinical text pipeline profile: fast, accurate or one defined in text_profiles."
+    )
+    text_profiles: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Extra text profiles by name ([text_profiles.<name>] tables: model_version, base and the stage "
+        "names of entity_recognizers, attribute_recognizers, phi_recognizers, traits, linker).",
+    )
     preload: bool = Field(False, description="Load the text models at start-up instead of on first use.")
     bda_max_document_mb: int = Field(500, ge=1, description="Largest DOCUMENT asset BDA invocations accept (MB).")
     bda_max_image_mb: int = Field(5, ge=1, description="Largest IMAGE asset BDA invocations accept (MB).")
@@ -85,6 +92,14 @@ class Settings(BaseSettings):
     @classmethod
     def _check_credentials(cls, value: str) -> str:
         parse_credentials(value)
+        return value
+
+    @field_validator("text_profiles")
+    @classmethod
+    def _check_text_profiles(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from medauto.engines.text.profiles import parse_profiles
+
+        parse_profiles(value)  # shape only; stage names are checked when the app is built
         return value
 
     @field_validator("log_level")

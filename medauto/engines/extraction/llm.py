@@ -8,10 +8,6 @@ Configured by environment (the factory takes no arguments): ``MEDAUTO_LLM_BASE_U
 
 from __future__ import annotations
 
-import json
-import os
-import urllib.error
-import urllib.request
 from typing import Any
 
 from medauto.engines import registry
@@ -20,12 +16,11 @@ from medauto.engines.extraction.layout import Layout, PlacedLine
 from medauto.engines.extraction.normalize import parse_boolean, parse_integer, parse_number
 from medauto.engines.extraction.result import ExtractionResult, FieldEvidence, assemble, missing
 from medauto.engines.extraction.schema import BlueprintSchema, FieldSpec, FieldType, InferenceType
+from medauto.engines.openai_chat import ChatEndpoint, LlmError
+
+__all__ = ["LlmError", "LlmExtractor", "json_schema", "load_llm"]
 
 _FOUND, _NOT_FOUND = 0.8, 0.5  # confidence when the value is / is not printed verbatim in the document
-
-
-class LlmError(RuntimeError):
-    """The endpoint failed or answered something that is not the requested JSON."""
 
 
 def json_schema(blueprint: BlueprintSchema) -> dict[str, Any]:
@@ -73,11 +68,8 @@ class LlmExtractor:
 
     @classmethod
     def from_env(cls) -> LlmExtractor:
-        base_url = os.environ.get("MEDAUTO_LLM_BASE_URL", "")
-        if not base_url:
-            raise LlmError("extraction.llm.v1 needs MEDAUTO_LLM_BASE_URL (an OpenAI-compatible /v1 endpoint)")
-        return cls(base_url, os.environ.get("MEDAUTO_LLM_MODEL", "default"), os.environ.get("MEDAUTO_LLM_API_KEY", ""),
-                   float(os.environ.get("MEDAUTO_LLM_TIMEOUT", "120")))
+        endpoint = ChatEndpoint.from_env("extraction.llm.v1")
+        return cls(endpoint.base_url, endpoint.model, endpoint.api_key, endpoint.timeout)
 
     def extract(self, document: ParsedDocument, blueprint: BlueprintSchema) -> ExtractionResult:
         layout = Layout(document)
@@ -103,36 +95,13 @@ class LlmExtractor:
         return ExtractionResult(result.values, result.evidence, engine=self.name)
 
     def _complete(self, blueprint: BlueprintSchema, text: str) -> dict[str, Any]:
-        body = {
-            "model": self.model,
-            "temperature": 0,
-            "messages": [
-                {"role": "system", "content": "You extract fields from a document into JSON that follows the given "
-                 "schema. Use null for a field the document does not give. Fields:\n" + _instructions(blueprint)},
-                {"role": "user", "content": f"Document ({blueprint.document_class or 'document'}):\n{text}"},
-            ],
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "blueprint", "strict": True, "schema": json_schema(blueprint)}},
-        }
-        headers = {"Content-Type": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        request = urllib.request.Request(f"{self.base_url}/chat/completions", json.dumps(body).encode(), headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                reply = json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            raise LlmError(f"LLM endpoint answered HTTP {exc.code}: {exc.read()[:300]!r}") from exc
-        except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as exc:
-            raise LlmError(f"LLM endpoint failed: {exc}") from exc
-        try:
-            content = reply["choices"][0]["message"]["content"]
-            answer = json.loads(content)
-        except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
-            raise LlmError(f"LLM reply is not the requested JSON: {str(reply)[:300]}") from exc
-        if not isinstance(answer, dict):
-            raise LlmError("LLM reply is not a JSON object")
-        return answer
+        messages = [
+            {"role": "system", "content": "You extract fields from a document into JSON that follows the given "
+             "schema. Use null for a field the document does not give. Fields:\n" + _instructions(blueprint)},
+            {"role": "user", "content": f"Document ({blueprint.document_class or 'document'}):\n{text}"},
+        ]
+        endpoint = ChatEndpoint(self.base_url, self.model, self._api_key, self.timeout)
+        return endpoint.complete_json(messages, "blueprint", json_schema(blueprint))
 
 
 def _lookup(answer: dict[str, Any], path: tuple[str, ...]) -> Any:

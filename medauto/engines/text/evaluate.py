@@ -32,7 +32,7 @@ def _scores_json(scores: dict[str, Scores]) -> dict[str, Any]:
 def _ner(data: Path, suite: str, profile: str, echo: Echo) -> dict[str, Any]:
     ensure_registered()
     from medauto.engines.text.eval_ner import evaluate_iob
-    from medauto.engines.text.pipeline import PROFILES
+    from medauto.engines.text.profiles import PROFILES
 
     path = {
         "ncbi-disease": data / "ncbi-disease" / "iob" / "devel.tsv",

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from medauto.engines import registry
 from medauto.engines.text.attributes import SOURCE as ATTRIBUTE_SOURCE
 from medauto.engines.text.doc import Doc
+from medauto.engines.text.profiles import PROFILES, Profile
 from medauto.engines.text.stages import ensure_registered
 from medauto.engines.text.types import Analysis, Category, Mention, Relation, Span, Trait
 
@@ -41,39 +42,6 @@ class Linker(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    model_version: str
-    entity_recognizers: tuple[str, ...]
-    attribute_recognizers: tuple[str, ...]
-    phi_recognizers: tuple[str, ...]
-    traits: str
-    linker: str
-
-
-PROFILES = {
-    "fast": Profile(
-        "fast",
-        "medauto-fast-1.0.0",
-        ("text.ner.crf.v1", "text.lexicon.v1"),
-        ("text.attributes.v1",),
-        ("text.phi.rules.v1",),
-        "text.context.v1",
-        "text.relations.v1",
-    ),
-    # A larger CRF (neighbour affixes, a training-mention lexicon learned cross-fold); the other stages are shared.
-    "accurate": Profile(
-        "accurate",
-        "medauto-accurate-1.0.0",
-        ("text.ner.crf.accurate.v1", "text.lexicon.v1"),
-        ("text.attributes.v1",),
-        ("text.phi.rules.v1",),
-        "text.context.v1",
-        "text.relations.v1",
-    ),
-}
-
 # Attribute labels that are never top-level entities in DetectEntitiesV2.
 TIME_LABEL = "TIME_EXPRESSION"
 # Labels DetectEntities (v1) still reports as entities of their own instead of only as attributes.
@@ -82,7 +50,7 @@ LEGACY_ENTITY_ATTRIBUTES = frozenset({"ACUITY", "DIRECTION"})
 STRONG_PHI = frozenset({"EMAIL", "URL", "PHONE_OR_FAX", "ID", "DATE", "AGE", "ADDRESS"})
 # Dosing attribute labels that a statistical medication span must not cover, and the sources of such spans.
 _DOSING = frozenset({"DOSAGE", "STRENGTH", "ROUTE_OR_MODE", "FREQUENCY", "DURATION", "RATE"})
-_STATISTICAL = "crf"
+_STATISTICAL = ("crf", "llm")  # span sources (prefixes) that know nothing of dosing
 # Anatomy may sit inside a condition ("chest" in "chest pain"); everything else competes for the same text.
 _LAYER = {Category.ANATOMY: 1}
 
@@ -174,9 +142,10 @@ class ClinicalTextPipeline:
     def load(cls, profile: str = "fast") -> ClinicalTextPipeline:
         ensure_registered()
 
-        if profile not in PROFILES:
-            raise KeyError(f"unknown text profile {profile!r}; known: {', '.join(PROFILES)}")
-        return cls(PROFILES[profile])
+        profiles = dict(PROFILES)
+        if profile not in profiles:
+            raise KeyError(f"unknown text profile {profile!r}; known: {', '.join(profiles)}")
+        return cls(profiles[profile])
 
     def _find(self, stages: list[Recognizer], doc: Doc) -> list[Span]:
         return [span for stage in stages for span in stage.find(doc)]

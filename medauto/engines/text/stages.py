@@ -18,6 +18,7 @@ def ensure_registered() -> None:
         crf_ensemble,
         crf_ner,
         lexicon,
+        llm_ner,
         relations,
     )
     from medauto.engines.text.context import ContextTraits
