@@ -18,8 +18,8 @@ from medauto.engines.registry import register
 
 ENGINE_NAME = "audio.asr.whisper-base.v1"
 # The light variant: the same int8 model decoding greedily (beam 1). pocketsphinx 5.1.1, the only other English
-# recognizer with weights in a registry package, was measured on bench/media.py's speech at about 0.9 WER and
-# 3x real time, so it is both worse and slower than Whisper and is not offered.
+# recognizer with weights in a registry package, was measured on bench/media.py's speech at 0.84 sentence WER and
+# 1.7x real time (Whisper base: 0.16 and about 10x), so it is both worse and slower and is not offered.
 GREEDY_ENGINE_NAME = "audio.asr.whisper-base-greedy.v1"
 # A silence this long between two words starts a new utterance; after a sentence's end a shorter one does.
 _PAUSE_MS = 1000
