@@ -13,7 +13,7 @@ from typing import Protocol
 from medauto.engines.text.crf_ner import TYPES
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.scoring import Key, Scores, score_spans
-from medauto.engines.text.types import Span
+from medauto.engines.text.types import Category, Span
 
 # Devel files scored by ``evaluate_all``: corpus name -> path under the data folder.
 DEVEL = {
@@ -21,6 +21,7 @@ DEVEL = {
     "bc5cdr": Path("bc5cdr/BC5CDR-IOB/devel.tsv"),
 }
 _TYPE_OF_LABEL = {label: kind for kind, (label, _) in TYPES.items()}
+_TYPE_OF_CATEGORY: dict[Category, str] = {category: kind for kind, (_, category) in TYPES.items()}
 
 
 class Finder(Protocol):
@@ -96,3 +97,20 @@ def evaluate_all(data_dir: Path, model: Finder) -> dict[str, dict[str, Scores]]:
         for corpus, rel in DEVEL.items()
         if (data_dir / rel).is_file()
     }
+
+
+def judged_spans(model: Finder, path: Path, limit: int | None = None) -> list[tuple[int, Span, bool]]:
+    """Every predicted span of a type the corpus annotates (by category: a brand name is a Chemical too), with its
+    sentence number and whether a gold mention of that type has exactly its offsets: what calibration is fitted on.
+    """
+    judged: list[tuple[int, Span, bool]] = []
+    sentences = list(read_iob(path))[:limit]
+    annotated = {typ for sentence in sentences for _, tag in sentence for typ in [tag.partition("-")[2]] if typ}
+    for n, sentence in enumerate(sentences):
+        text, offsets = sentence_text([tok for tok, _ in sentence])
+        gold = {(offsets[b][0], offsets[e - 1][1], kind) for b, e, kind in iob_chunks([tag for _, tag in sentence])}
+        for span in model.find(Doc(text)):
+            typ = _TYPE_OF_CATEGORY.get(span.category)
+            if typ in annotated:
+                judged.append((n, span, (span.begin, span.end, typ) in gold))
+    return judged

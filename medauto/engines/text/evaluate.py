@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from medauto.engines import registry
+from medauto.engines.text.doc import Doc
 from medauto.engines.text.scoring import Scores, format_table
 from medauto.engines.text.stages import ensure_registered
+from medauto.engines.text.types import Span
 
 SUITES = ("ncbi-disease", "bc5cdr", "negex", "presidio")
 Echo = Callable[[str], None]
@@ -39,9 +41,44 @@ def _ner(data: Path, suite: str, profile: str, echo: Echo) -> dict[str, Any]:
         "bc5cdr": data / "bc5cdr" / "BC5CDR-IOB" / "devel.tsv",
     }[suite]
     model = PROFILES[profile].entity_recognizers[0]  # the profile's statistical NER model
-    scores = evaluate_iob(registry.get(model), path, suite)
+    finder = _Remembered(registry.get(model))  # scored and calibrated from one pass over the data
+    scores = evaluate_iob(finder, path, suite)
     echo(format_table(f"{suite} devel ({path.name}), {model}, exact spans", scores))
-    return {"file": str(path), "model": model, "exact": _scores_json(scores)}
+    calibration = _calibration(finder, path)
+    echo(
+        f"score calibration (ECE, 10 bins, {calibration['spans']} spans): raw {calibration['ece_raw']:.4f} -> "
+        f"calibrated {calibration['ece_calibrated']:.4f}"
+    )
+    return {"file": str(path), "model": model, "exact": _scores_json(scores), "calibration": calibration}
+
+
+class _Remembered:
+    """A finder that answers a repeated text from memory."""
+
+    def __init__(self, finder: Any) -> None:
+        self._finder = finder
+        self._seen: dict[str, list[Span]] = {}
+
+    def find(self, doc: Doc) -> list[Span]:
+        spans = self._seen.get(doc.text)
+        if spans is None:
+            spans = self._seen[doc.text] = self._finder.find(doc)
+        return spans
+
+
+def _calibration(finder: _Remembered, path: Path) -> dict[str, Any]:
+    """Expected calibration error of the model's raw span scores and of the shipped calibrated ones. The maps were
+    fitted on these same development splits: ``tools/fit_calib.py`` also reports a cross-fitted figure."""
+    from medauto.engines.text.calibration import ece, shipped
+    from medauto.engines.text.eval_ner import judged_spans
+
+    judged = [(span, correct) for _, span, correct in judged_spans(finder, path)]
+    calibrated = shipped().apply(span for span, _ in judged)
+    return {
+        "spans": len(judged),
+        "ece_raw": round(ece((s.score, c) for s, c in judged), 4),
+        "ece_calibrated": round(ece((s.score, c) for s, (_, c) in zip(calibrated, judged, strict=True)), 4),
+    }
 
 
 def _negex(data: Path, echo: Echo) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from medauto.engines import registry
 from medauto.engines.text.attributes import SOURCE as ATTRIBUTE_SOURCE
+from medauto.engines.text.calibration import Calibration, shipped
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.profiles import PROFILES, Profile
 from medauto.engines.text.stages import ensure_registered
@@ -130,8 +131,10 @@ def drop_weak_phi(spans: list[Span]) -> list[Span]:
 
 
 class ClinicalTextPipeline:
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, calibration: Calibration | None = None) -> None:
         self.profile = profile
+        # Entity scores are mapped to P(correct) per stage and category (fitted on the development splits).
+        self.calibration = shipped() if calibration is None else calibration
         self._entity_stages: list[Recognizer] = [registry.get(n) for n in profile.entity_recognizers]
         self._attribute_stages: list[Recognizer] = [registry.get(n) for n in profile.attribute_recognizers]
         self._phi_stages: list[Recognizer] = [registry.get(n) for n in profile.phi_recognizers]
@@ -160,7 +163,8 @@ class ClinicalTextPipeline:
         doc = Doc(text)
         attributes = resolve_overlaps(self._find(self._attribute_stages, doc))
         found = clip_to_dosing(self._find(self._entity_stages, doc), attributes) + self._find(self._phi_stages, doc)
-        entities = drop_weak_phi(resolve_overlaps(found))
+        # Calibrated after merging, so which span and label win stays decided by the raw scores as before.
+        entities = self.calibration.apply(drop_weak_phi(resolve_overlaps(found)))
         links, attributes = self._linker(doc, entities, attributes)
         return self._assemble(doc, entities, attributes, links, legacy)
 
