@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,12 @@ def analyze(family: str, profile: str, data_dir: str, text: str) -> dict[str, An
         links = link_snomed(pipeline.entities(text), linker)
         return translate.snomed_result(links, linker.details(), text, version)
     raise ValueError(f"no analyzer for job family {family}")
+
+
+def to_json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, default=str).encode()
+
+
+def analyze_json(family: str, profile: str, data_dir: str, text: str) -> bytes:
+    """``analyze`` encoded where it ran: worker processes do the JSON work and send back compact bytes."""
+    return to_json(analyze(family, profile, data_dir, text))

@@ -7,15 +7,15 @@ existing outputs are found with one listing of the output folder, not one reques
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from medauto.jobs.executors import Executor
 from medauto.jobs.models import CmJobStatus, JobRecord
 from medauto.jobs.runner import JobControl, Outcome
-from medauto.services.comprehendmedical.analyzers import analyze
+from medauto.services.comprehendmedical.analyzers import analyze_json, to_json
 from medauto.services.comprehendmedical.jobs import (
     BY_KIND,
     FILE_LIMIT_BYTES,
@@ -27,10 +27,6 @@ from medauto.services.comprehendmedical.jobs import (
 from medauto.storage.objects import NoSuchBucket, ObjectInfo, ObjectStore, StorageError
 
 STOPPED_REASON = "The job was stopped before this file was processed."
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
 def s3_uri(bucket: str, key: str) -> str:
@@ -89,44 +85,64 @@ class BatchJobHandler:
                 }
             )
 
-        def flush() -> None:
+        Chunk = list[tuple[str, dict[str, Any], str]]
+        in_flight: tuple[Chunk, Future[list[bytes]]] | None = None
+
+        def write(chunk: Chunk, future: Future[list[bytes]]) -> None:
             nonlocal metered
-            results = self._executor.map(
-                analyze, [(family.name, self._profile, self._data_dir, text) for _, _, text in pending]
-            )
-            for (out_key, entry, text), result in zip(pending, results, strict=True):
+            for (out_key, entry, text), data in zip(chunk, future.result(), strict=True):
                 self._objects.put(
                     out_bucket,
                     out_key,
-                    _json(result),
+                    data,
                     kms_key_id=kms,
                     content_type="application/json",
                     encryption_context=context,
                 )
                 metered += len(text)
                 success.append(entry)
-            pending.clear()
             report()
 
+        def launch(background: ThreadPoolExecutor) -> None:
+            """Send the pending files to the executor, then write the previous chunk while this one runs, so
+            the analysing processes never wait for this thread's reads and writes."""
+            nonlocal in_flight
+            chunk = list(pending)
+            pending.clear()
+            items = [(family.name, self._profile, self._data_dir, text) for _, _, text in chunk]
+            future = background.submit(self._executor.map, analyze_json, items)
+            previous, in_flight = in_flight, (chunk, future)
+            if previous is not None:
+                write(*previous)
+
+        def land() -> None:
+            nonlocal in_flight
+            if in_flight is not None:
+                previous, in_flight = in_flight, None
+                write(*previous)
+
         report()
-        for index, obj in enumerate(inputs):
-            if len(pending) >= self._chunk:
-                flush()
-            if not pending and control.stop_requested():  # checked between chunks of files
-                stopped_at = index
-                break
-            out_key = output_key(folder, in_prefix, obj.key)
-            entry = self._entry(in_bucket, obj, out_bucket, out_key)
-            if out_key in done:
-                success.append(entry)  # written by an earlier attempt of this job
-                continue
-            text, reason = self._read(in_bucket, obj.key, obj.size, family.text_limit)
-            if reason is not None:
-                unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
-                continue
-            pending.append((out_key, entry, text))
-        if pending and stopped_at is None:
-            flush()
+        with ThreadPoolExecutor(1, thread_name_prefix="medauto-batch-map") as background:
+            for index, obj in enumerate(inputs):
+                if len(pending) >= self._chunk:
+                    launch(background)
+                if not pending and control.stop_requested():  # checked between chunks of files
+                    land()
+                    stopped_at = index
+                    break
+                out_key = output_key(folder, in_prefix, obj.key)
+                entry = self._entry(in_bucket, obj, out_bucket, out_key)
+                if out_key in done:
+                    success.append(entry)  # written by an earlier attempt of this job
+                    continue
+                text, reason = self._read(in_bucket, obj.key, obj.size, family.text_limit)
+                if reason is not None:
+                    unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
+                    continue
+                pending.append((out_key, entry, text))
+            if pending and stopped_at is None:
+                launch(background)
+            land()
         if stopped_at is not None:  # what an earlier attempt finished still counts; the rest is listed as skipped
             for obj in inputs[stopped_at:]:
                 out_key = output_key(folder, in_prefix, obj.key)
@@ -240,7 +256,7 @@ class BatchJobHandler:
             self._objects.put(
                 out_bucket,
                 f"{folder}{name}",
-                _json(content),
+                to_json(content),
                 kms_key_id=kms,
                 content_type="application/json",
                 encryption_context={"JobId": record.job_id},
