@@ -40,7 +40,7 @@ class BatchJobHandler:
         executor: Executor,
         profile: str,
         data_dir: str,
-        chunk: int = 32,
+        chunk: int = 64,
         locate: Callable[[str, str], str] = s3_uri,
     ) -> None:
         self._objects = objects
