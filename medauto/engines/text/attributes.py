@@ -274,15 +274,41 @@ def _family_mask(word: str) -> int:
     return mask
 
 
+def _family_starts(begins: list[int], words: list[str]) -> list[list[int]]:
+    """Per family, the begins of the tokens where it may match (see ``_family_mask``), in one pass over the tokens."""
+    out: list[list[int]] = [[] for _ in _FAMILIES]
+    bits_of = _BITS_OF_MASK
+    for begin, word in zip(begins, words, strict=True):
+        mask = _MASK_CACHE.get(word)
+        if mask is None:
+            mask = _family_mask(word)
+        if mask:
+            bits = bits_of.get(mask)
+            if bits is None:
+                bits = bits_of[mask] = tuple(b for b in range(len(_FAMILIES)) if mask & (1 << b))
+            for bit in bits:
+                out[bit].append(begin)
+    return out
+
+
+_BITS_OF_MASK: dict[int, tuple[int, ...]] = {}
+
+
 def _matches(pattern: re.Pattern[str], bit: int, text: str, begins: list[int], masks: list[int]) -> list[re.Match[str]]:
-    """What ``_scan`` finds, trying only the tokens where the family may match, and where its gate matches if it
-    has one (``_QUANTITY_START``; ``_TIME_NUMBER`` at a digit): every match of the pattern there is one of the gate."""
+    """``_matches_at`` with the family's starts picked from per-token masks (``bit`` is the family's)."""
+    return _matches_at(pattern, [b for b, mask in zip(begins, masks, strict=True) if mask & bit], text)
+
+
+def _matches_at(pattern: re.Pattern[str], starts: list[int], text: str) -> list[re.Match[str]]:
+    """What ``_scan`` finds, trying only the tokens where the family may match (``starts``), and where its gate
+    matches if it has one (``_QUANTITY_START``; ``_TIME_NUMBER`` at a digit): every match of the pattern there is
+    one of the gate."""
     out: list[re.Match[str]] = []
     end = 0
     match = pattern.match
     gate = _QUANTITY_START.match if pattern is _QUANTITY else None
     digit_gate = _TIME_NUMBER.match if pattern is _TIME else None
-    for begin in [b for b, mask in zip(begins, masks, strict=True) if mask & bit]:
+    for begin in starts:
         if begin < end or (gate is not None and gate(text, begin) is None):
             continue
         if digit_gate is not None and text[begin].isdigit() and digit_gate(text, begin) is None:
@@ -312,13 +338,13 @@ def _spans(doc: Doc) -> Iterator[tuple[Span, str]]:
     text = doc.text
     keys = doc.lowers
     begins = doc.begins
-    masks = [_family_mask(w) for w in doc.words]
+    starts = _family_starts(begins, doc.words)
 
     def span(b: int, e: int, label: str, category: Category, score: float, weak: bool = False) -> Span:
         return Span(b, e, text[b:e], label, category, score, WEAK_SOURCE if weak else SOURCE)
 
     for bit, (pattern, _) in enumerate(_FAMILIES):
-        for m in _matches(pattern, 1 << bit, text, begins, masks):
+        for m in _matches_at(pattern, starts[bit], text):
             b, e = m.span()
             if pattern is _QUANTITY:
                 kind = m.lastgroup or ""

@@ -59,9 +59,11 @@ def word_shape(text: str, key: str) -> str:
     return "lower" if text.islower() else "other"
 
 
-def _token(begin: int, end: int, text: str) -> _Tok:
-    key = fold(text)
-    return _Tok(begin, end, text, key, word_shape(text, key))
+def _mode(shape: str) -> str:
+    """Which run a token of this shape may join: capitalised, lower-case, or either (particles)."""
+    if shape in {"cap", "upper", "initial"}:
+        return "cap"
+    return "lower" if shape in {"lower", "lower_initial"} else "any"
 
 
 class NameFinder:
@@ -69,6 +71,8 @@ class NameFinder:
         self.lex = lexicon
         self.medications = medications
         self._common: dict[str, bool] = {}  # is_common by key: the suffix rules are slow to repeat per token
+        # Per token string: key, shape, whether it may be part of a run, and its run mode (see _runs).
+        self._words: dict[str, tuple[str, str, bool, str]] = {}
 
     # ------------------------------------------------------------------------------------------------ tokens
     def is_common(self, key: str) -> bool:
@@ -90,20 +94,9 @@ class NameFinder:
         runs: list[list[_Tok]] = []
         current: list[_Tok] = []
         mode = ""
+        words = self._words
         for tok in toks:
-            shape = tok.shape
-            usable = (
-                shape != "other"
-                and not self.is_stop(tok.key)
-                and not (shape in {"cap", "upper", "lower"} and self.is_common(tok.key) and not self.known(tok.key))
-            )
-            tok_mode = (
-                "cap"
-                if shape in {"cap", "upper", "initial"}
-                else "lower"
-                if shape in {"lower", "lower_initial"}
-                else "any"
-            )
+            _, _, usable, tok_mode = words[tok.text]
             if current and usable:
                 prev = current[-1]
                 gap = text[prev.end : tok.begin]
@@ -270,13 +263,28 @@ class NameFinder:
             end -= 1
         return run[start:end]
 
+    def _token(self, begin: int, end: int, text: str) -> _Tok:
+        info = self._words.get(text)
+        if info is None:
+            key = fold(text)
+            shape = word_shape(text, key)
+            usable = (
+                shape != "other"
+                and not self.is_stop(key)
+                and not (shape in {"cap", "upper", "lower"} and self.is_common(key) and not self.known(key))
+            )
+            if len(self._words) >= _CACHE_LIMIT:
+                self._words.clear()
+            info = self._words[text] = (key, shape, usable, _mode(shape))
+        return _Tok(begin, end, text, info[0], info[1])
+
     # ------------------------------------------------------------------------------------------------ public
     def find(self, text: str, blocked: list[Hit], tokens: list[tuple[int, int, str]] | None = None) -> list[Hit]:
         """Names in ``text`` outside the ``blocked`` spans; ``tokens`` are the :data:`TOKEN` matches if known."""
         index = interval_index(blocked)
         if tokens is None:
             tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
-        toks = [_token(b, e, w) for b, e, w in tokens if not overlaps_any(index, b, e)]
+        toks = [self._token(b, e, w) for b, e, w in tokens if not overlaps_any(index, b, e)]
         hits: list[Hit] = []
         rejected: list[list[_Tok]] = []
         for raw in self._runs(text, toks):
