@@ -42,6 +42,7 @@ TYPES: dict[str, tuple[str, Category]] = {
 GAZ_KINDS = ("drug", "dis", "tdis", "tchem")
 _MAX_PHRASE = 8
 _CACHE_LIMIT = 200_000
+_SENTENCE_CACHE_LIMIT = 50_000
 
 
 def split_tokens(tokens: Iterable[Token]) -> list[Token]:
@@ -437,6 +438,11 @@ class CrfNer:
         self.model_path = model_path
         self.featurizer = featurizer
         self._local = threading.local()  # crfsuite taggers are not thread-safe: one per thread
+        # Tagged sentences by their words, one cache per featurizer (restricted, unrestricted): see find.
+        self._sentence_cache: dict[bool, dict[tuple[str, ...], tuple[tuple[int, int, str, float], ...]]] = {
+            False: {},
+            True: {},
+        }
 
     @classmethod
     def load(cls, model_dir: Path | None = None) -> CrfNer:
@@ -497,11 +503,21 @@ class CrfNer:
     def find(self, doc: Doc) -> list[Span]:
         text = doc.text
         words, begins, ends, groups = sentence_words(doc)
-        features = self._featurizer_for(text).document([words[first:stop] for first, stop in groups])
-        tagger = self._tagger()
+        featurizer = self._featurizer_for(text)
+        # A sentence's tags depend on its words alone (features never cross sentence bounds), so sentences seen
+        # before (templates, "No known drug allergies.") are looked up; only the new ones are featurized and tagged.
+        cache = self._sentence_cache[featurizer is self.featurizer]
+        keys = [tuple(words[first:stop]) for first, stop in groups]
+        new = list({key: None for key in keys if key not in cache})
+        if new:
+            tagger = self._tagger()
+            if len(cache) + len(new) > _SENTENCE_CACHE_LIMIT:
+                cache.clear()
+            for key, sentence in zip(new, featurizer.document(new), strict=True):
+                cache[key] = tuple(self._tag(sentence, tagger))
         spans: list[Span] = []
-        for (first, _), sentence in zip(groups, features, strict=True):
-            for b, e, kind, p in self._tag(sentence, tagger):
+        for (first, _), key in zip(groups, keys, strict=True):
+            for b, e, kind, p in cache[key]:
                 begin, end = begins[first + b], ends[first + e - 1]
                 label, category = TYPES[kind]
                 spans.append(Span(begin, end, text[begin:end], label, category, round(p, 4), "crf"))
