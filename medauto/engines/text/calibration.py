@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -117,7 +117,10 @@ class Calibration:
         out = []
         for span in spans:
             knots = self.maps.get(key(span.source, span.category))
-            out.append(span if knots is None else replace(span, score=round(apply_knots(knots, span.score), 4)))
+            if knots is not None:  # a new Span directly: dataclasses.replace is slow in this per-span loop
+                score = round(apply_knots(knots, span.score), 4)
+                span = Span(span.begin, span.end, span.text, span.label, span.category, score, span.source)
+            out.append(span)
         return out
 
 

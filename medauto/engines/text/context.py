@@ -210,6 +210,9 @@ class ConditionClassifier:
         return Trait(TraitName.DIAGNOSIS, 0.65)
 
 
+_SCOPE_CACHE_LIMIT = 50_000
+
+
 class ContextTraits:
     """The ConText trait detector of the ``text.context.v1`` stage."""
 
@@ -218,6 +221,7 @@ class ContextTraits:
         for rule in rules:
             self._trie.add(rule.phrase, rule)
         self._classifier = ConditionClassifier()
+        self._scope_cache: dict[tuple[str | bool, ...], tuple[Scope, ...]] = {}
 
     @classmethod
     def load(cls) -> ContextTraits:
@@ -266,8 +270,23 @@ class ContextTraits:
         return out
 
     def _sentence_scopes(self, index: _DocIndex, begin: int, end: int) -> list[Scope]:
+        """The scopes of a sentence's triggers. They depend on its tokens alone, so a sentence seen before (with its
+        token offsets shifted) is looked up instead of matched and walked again."""
         lo, hi = index.token_range(begin, end)
         hi = min(hi, len(index.low))
+        key: tuple[str | bool, ...] = (*index.low[lo:hi], *index.is_word[lo:hi])
+        cache = self._scope_cache
+        relative = cache.get(key)
+        if relative is None:
+            if len(cache) >= _SCOPE_CACHE_LIMIT:
+                cache.clear()
+            relative = cache[key] = tuple(
+                Scope(s.trait, s.lo - lo, s.hi - lo, s.start - lo, s.end - lo, s.score, s.forward)
+                for s in self._scopes(index, lo, hi)
+            )
+        return [Scope(s.trait, s.lo + lo, s.hi + lo, s.start + lo, s.end + lo, s.score, s.forward) for s in relative]
+
+    def _scopes(self, index: _DocIndex, lo: int, hi: int) -> list[Scope]:
         matches = [(s, e, r) for s, e, r in self._trie.matches(index.low, lo, hi) if isinstance(r, Rule)]
         by_start = {s: r for s, _, r in matches}
         by_last = {e - 1: r for _, e, r in matches}

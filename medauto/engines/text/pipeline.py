@@ -115,8 +115,11 @@ def clip_to_dosing(spans: list[Span], attributes: list[Span]) -> list[Span]:
     return out
 
 
+_PHI = Category.PROTECTED_HEALTH_INFORMATION  # read once: enum attribute lookups are slow in per-span loops
+
+
 def _public_traits(span: Span, traits: list[Trait]) -> list[Trait]:
-    return [] if span.category is Category.PROTECTED_HEALTH_INFORMATION else traits
+    return [] if span.category is _PHI else traits
 
 
 def drop_weak_phi(spans: list[Span]) -> list[Span]:
