@@ -125,6 +125,8 @@ class NameFinder:
         full = " ".join(keys)
         if full in self.lex.countries or any(k in cues.STREET_WORDS for k in keys[1:]):
             return 0.0
+        if shapes[0] in {"lower", "lower_initial"} and not any(map(self.known, keys)):
+            return 0.0  # a lower-case run needs a known name (below), whatever the context: skip reading it
         before = text[max(0, run[0].begin - 60) : run[0].begin]
         title = bool(cues.TITLE_BEFORE.search(before))
         upper_line: bool | None = None  # the whole line is in capitals; looked at only for an all-caps word
