@@ -12,7 +12,8 @@ def _score(value: float) -> float:
 
 
 def _traits(traits: list[Trait]) -> list[dict[str, Any]]:
-    return [{"Name": str(t.name), "Score": _score(t.score)} for t in traits]
+    # Inlined _score: this runs for every entity and attribute of a batch.
+    return [{"Name": str(t.name), "Score": round(float(t.score), 4)} for t in traits] if traits else []
 
 
 def _base(mention: Mention) -> dict[str, Any]:
@@ -21,7 +22,7 @@ def _base(mention: Mention) -> dict[str, Any]:
         "Id": mention.id,
         "BeginOffset": span.begin,
         "EndOffset": span.end,
-        "Score": _score(span.score),
+        "Score": round(float(span.score), 4),
         "Text": span.text,
         "Category": str(span.category),
         "Type": span.label,
