@@ -42,12 +42,14 @@ class BatchJobHandler:
         data_dir: str,
         chunk: int = 64,
         locate: Callable[[str, str], str] = s3_uri,
+        io_threads: int = 8,
     ) -> None:
         self._objects = objects
         self._data_dir = data_dir
         self._executor = executor  # maps analyzers.analyze over texts, in other processes by default
         self._profile = profile
         self._chunk = chunk
+        self._io_threads = io_threads
         self._locate = locate  # how manifests name an object (s3:// URIs; plain paths for local runs)
 
     def __call__(self, record: JobRecord, control: JobControl) -> Outcome:
@@ -88,9 +90,15 @@ class BatchJobHandler:
         Chunk = list[tuple[str, dict[str, Any], str]]
         in_flight: tuple[Chunk, Future[list[bytes]]] | None = None
 
+        # Object reads and writes overlap (S3 round trips dominate them); analysis runs in the executor.
+        io = ThreadPoolExecutor(self._io_threads, thread_name_prefix="medauto-batch-io")
+        background = ThreadPoolExecutor(1, thread_name_prefix="medauto-batch-map")
+
         def write(chunk: Chunk, future: Future[list[bytes]]) -> None:
             nonlocal metered
-            for (out_key, entry, text), data in zip(chunk, future.result(), strict=True):
+
+            def put(item: tuple[tuple[str, dict[str, Any], str], bytes]) -> None:
+                (out_key, _, _), data = item
                 self._objects.put(
                     out_bucket,
                     out_key,
@@ -99,11 +107,14 @@ class BatchJobHandler:
                     content_type="application/json",
                     encryption_context=context,
                 )
+
+            list(io.map(put, zip(chunk, future.result(), strict=True)))
+            for _, entry, text in chunk:
                 metered += len(text)
                 success.append(entry)
             report()
 
-        def launch(background: ThreadPoolExecutor) -> None:
+        def launch() -> None:
             """Send the pending files to the executor, then write the previous chunk while this one runs, so
             the analysing processes never wait for this thread's reads and writes."""
             nonlocal in_flight
@@ -121,28 +132,35 @@ class BatchJobHandler:
                 previous, in_flight = in_flight, None
                 write(*previous)
 
+        def read(obj: ObjectInfo) -> tuple[str, str | None]:
+            return self._read(in_bucket, obj.key, obj.size, family.text_limit)
+
         report()
-        with ThreadPoolExecutor(1, thread_name_prefix="medauto-batch-map") as background:
-            for index, obj in enumerate(inputs):
-                if len(pending) >= self._chunk:
-                    launch(background)
-                if not pending and control.stop_requested():  # checked between chunks of files
+        try:
+            for start in range(0, len(inputs), self._chunk):
+                if control.stop_requested():  # checked between chunks of files
                     land()
-                    stopped_at = index
+                    stopped_at = start
                     break
-                out_key = output_key(folder, in_prefix, obj.key)
-                entry = self._entry(in_bucket, obj, out_bucket, out_key)
-                if out_key in done:
-                    success.append(entry)  # written by an earlier attempt of this job
-                    continue
-                text, reason = self._read(in_bucket, obj.key, obj.size, family.text_limit)
-                if reason is not None:
-                    unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
-                    continue
-                pending.append((out_key, entry, text))
-            if pending and stopped_at is None:
-                launch(background)
+                todo: list[tuple[str, dict[str, Any], ObjectInfo]] = []
+                for obj in inputs[start : start + self._chunk]:
+                    out_key = output_key(folder, in_prefix, obj.key)
+                    entry = self._entry(in_bucket, obj, out_bucket, out_key)
+                    if out_key in done:
+                        success.append(entry)  # written by an earlier attempt of this job
+                    else:
+                        todo.append((out_key, entry, obj))
+                for (out_key, entry, _), (text, reason) in zip(todo, io.map(read, [t[2] for t in todo]), strict=True):
+                    if reason is not None:
+                        unprocessed.append({"Input": str(entry["Input"]), "Reason": reason})
+                    else:
+                        pending.append((out_key, entry, text))
+                if pending:
+                    launch()
             land()
+        finally:
+            background.shutdown(wait=True, cancel_futures=True)
+            io.shutdown(wait=True)
         if stopped_at is not None:  # what an earlier attempt finished still counts; the rest is listed as skipped
             for obj in inputs[stopped_at:]:
                 out_key = output_key(folder, in_prefix, obj.key)
