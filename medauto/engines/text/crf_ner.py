@@ -508,16 +508,19 @@ class CrfNer:
         # before (templates, "No known drug allergies.") are looked up; only the new ones are featurized and tagged.
         cache = self._sentence_cache[featurizer is self.featurizer]
         keys = [tuple(words[first:stop]) for first, stop in groups]
-        new = list({key: None for key in keys if key not in cache})
+        # This document's tags are kept apart from the shared cache, which may be cleared meanwhile (when full,
+        # or by another thread) without losing a sentence looked up here.
+        tags = {key: cache.get(key) for key in keys}
+        new = [key for key, found in tags.items() if found is None]
         if new:
             tagger = self._tagger()
             if len(cache) + len(new) > _SENTENCE_CACHE_LIMIT:
                 cache.clear()
             for key, sentence in zip(new, featurizer.document(new), strict=True):
-                cache[key] = tuple(self._tag(sentence, tagger))
+                tags[key] = cache[key] = tuple(self._tag(sentence, tagger))
         spans: list[Span] = []
         for (first, _), key in zip(groups, keys, strict=True):
-            for b, e, kind, p in cache[key]:
+            for b, e, kind, p in tags[key] or ():
                 begin, end = begins[first + b], ends[first + e - 1]
                 label, category = TYPES[kind]
                 spans.append(Span(begin, end, text[begin:end], label, category, round(p, 4), "crf"))

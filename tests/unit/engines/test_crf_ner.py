@@ -106,3 +106,20 @@ def test_restricted_features_give_the_same_tags_and_marginals(ner: CrfNer, text:
     marginals = [tagger.marginal(label, i) for i, label in enumerate(labels)]
     assert tagger.tag(restricted) == labels
     assert [tagger.marginal(label, i) for i, label in enumerate(labels)] == marginals
+
+
+def test_a_full_sentence_cache_is_cleared_without_losing_this_documents_tags(
+    ner: CrfNer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import medauto.engines.text.crf_ner as crf_ner
+
+    seen = "The patient was treated with cisplatin for lung cancer."
+    ner.find(Doc(seen))  # now cached
+    # The next document repeats the cached sentence and brings new ones that overflow a tiny cache, which is
+    # cleared while this document still needs the cached sentence's tags.
+    text = f"{seen} Hypertension was noted. Aspirin was given for headache."
+    monkeypatch.setattr(crf_ner, "_SENTENCE_CACHE_LIMIT", 1)
+    found = [(s.begin, s.end, s.label) for s in ner.find(Doc(text))]
+    monkeypatch.undo()
+    assert found == [(s.begin, s.end, s.label) for s in ner.find(Doc(text))]
+    assert any(text[b:e] == "cisplatin" for b, e, _ in found)
