@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from medauto.engines.text.pipeline import link_conditions, shared_pipeline
 from medauto.engines.vocab.linker import VocabLinker, link_medications, link_snomed
 from medauto.engines.vocab.manage import ensure_demo, store_path
 from medauto.services.comprehendmedical import translate
+
+log = logging.getLogger("medauto.jobs")
 
 RUNNABLE = ("EntitiesDetectionV2", "PHIDetection", "ICD10CMInference", "RxNormInference", "SNOMEDCTInference")
 
@@ -43,6 +46,13 @@ def to_json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, default=str).encode()
 
 
-def analyze_json(family: str, profile: str, data_dir: str, text: str) -> bytes:
-    """``analyze`` encoded where it ran: worker processes do the JSON work and send back compact bytes."""
-    return to_json(analyze(family, profile, data_dir, text))
+def analyze_json(family: str, profile: str, data_dir: str, text: str) -> bytes | str:
+    """``analyze`` encoded where it ran: worker processes do the JSON work and send back compact bytes.
+
+    An engine failure on one file comes back as its reason (a str), so that file is listed as unprocessed and
+    the rest of the job goes on."""
+    try:
+        return to_json(analyze(family, profile, data_dir, text))
+    except Exception as exc:
+        log.exception("analysing a %s file failed", family)
+        return f"Internal error while analysing the file ({type(exc).__name__})."

@@ -88,28 +88,33 @@ class BatchJobHandler:
             )
 
         Chunk = list[tuple[str, dict[str, Any], str]]
-        in_flight: tuple[Chunk, Future[list[bytes]]] | None = None
+        in_flight: tuple[Chunk, Future[list[bytes | str]]] | None = None
 
         # Object reads and writes overlap (S3 round trips dominate them); analysis runs in the executor.
         io = ThreadPoolExecutor(self._io_threads, thread_name_prefix="medauto-batch-io")
         background = ThreadPoolExecutor(1, thread_name_prefix="medauto-batch-map")
 
-        def write(chunk: Chunk, future: Future[list[bytes]]) -> None:
+        def write(chunk: Chunk, future: Future[list[bytes | str]]) -> None:
             nonlocal metered
+            results = future.result()
 
-            def put(item: tuple[tuple[str, dict[str, Any], str], bytes]) -> None:
+            def put(item: tuple[tuple[str, dict[str, Any], str], bytes | str]) -> None:
                 (out_key, _, _), data = item
-                self._objects.put(
-                    out_bucket,
-                    out_key,
-                    data,
-                    kms_key_id=kms,
-                    content_type="application/json",
-                    encryption_context=context,
-                )
+                if isinstance(data, bytes):
+                    self._objects.put(
+                        out_bucket,
+                        out_key,
+                        data,
+                        kms_key_id=kms,
+                        content_type="application/json",
+                        encryption_context=context,
+                    )
 
-            list(io.map(put, zip(chunk, future.result(), strict=True)))
-            for _, entry, text in chunk:
+            list(io.map(put, zip(chunk, results, strict=True)))
+            for (_, entry, text), data in zip(chunk, results, strict=True):
+                if isinstance(data, str):  # the engine failed on this file: its reason
+                    unprocessed.append({"Input": str(entry["Input"]), "Reason": data})
+                    continue
                 metered += len(text)
                 success.append(entry)
             report()

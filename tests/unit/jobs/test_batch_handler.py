@@ -82,3 +82,27 @@ def test_resumed_job_analyses_only_what_is_missing(tmp_path: Any) -> None:
     success = json.loads(objects.get("ward", f"{folder}success"))["Files"]
     assert [f["Input"] for f in success] == [f"s3://ward/n{i}.txt" for i in range(3)]  # EARLIER is no input
     assert all(f["Output"].startswith(f"s3://ward/{folder}") for f in success)
+
+
+def test_an_engine_failure_on_one_file_leaves_it_unprocessed_and_the_job_goes_on(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    from medauto.services.comprehendmedical import analyzers
+
+    real = analyzers.analyze
+
+    def flaky(family: str, profile: str, data_dir: str, text: str) -> dict[str, Any]:
+        if text.endswith("4502."):
+            raise KeyError("engine bug")
+        return real(family, profile, data_dir, text)
+
+    monkeypatch.setattr(analyzers, "analyze", flaky)
+    objects, record = setup(4)
+    folder = output_folder(FAMILY, record)
+    handler = BatchJobHandler(objects, InlineExecutor(), "fast", str(tmp_path), chunk=2)
+    outcome = handler(record, StopAfter(record, after=99))
+    assert outcome.status == "PARTIAL_SUCCESS" and outcome.result == {"success": 3, "unprocessed": 1}
+    assert not objects.exists("ward", f"{folder}n2.txt.out")
+    assert all(objects.exists("ward", f"{folder}n{i}.txt.out") for i in (0, 1, 3))
+    unprocessed = json.loads(objects.get("ward", f"{folder}unprocessed"))
+    assert "Internal error while analysing the file (KeyError)." in json.dumps(unprocessed)
