@@ -371,18 +371,11 @@ def test_service_samples(bda: Any) -> None:
 
 def test_postgresql_store_end_to_end(tmp_path: Path) -> None:
     """The same operations on the PostgreSQL store, shared by two servers (a fresh account per run)."""
-    import os
     import random
 
-    import psycopg
+    from tests.stores import fresh_postgres
 
-    dsn = os.environ.get("MEDAUTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable at {dsn}: {exc}")
+    dsn = fresh_postgres()  # tables kept: the run uses an account of its own
     account = str(random.randrange(10**11, 10**12))
     args = ("--store", dsn, "--credentials", f"pg:pg:{account}", "--job-threads", "0")
     one, two = start_server(tmp_path / "one", *args), start_server(tmp_path / "two", *args)
