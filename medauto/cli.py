@@ -85,6 +85,7 @@ def _add_eval(sub: Subcommands) -> None:
     p.add_argument("--data", help="the shared/data folder (default: ../shared/data next to the checkout)")
     p.add_argument("--out", help="write the figures as JSON to this file")
     p.add_argument("--text-profile", default="fast", help="text profile whose NER model is measured (fast, accurate)")
+    p.add_argument("--config", help="TOML settings file (for text profiles defined there)")
     p.add_argument("--ocr", choices=["engine", "ground-truth"], help="sroie: text source (default: engine)")
 
 
@@ -280,8 +281,9 @@ def run_eval(args: argparse.Namespace) -> int:
     if not data.is_dir():
         print(f"medauto eval: no data folder at {data} (use --data)", file=sys.stderr)
         return 2
-    from medauto.engines.text.profiles import PROFILES
+    from medauto.engines.text.profiles import PROFILES, use_profiles
 
+    use_profiles(load_settings(args.config).text_profiles)
     if args.text_profile not in PROFILES:
         known = ", ".join(PROFILES)
         print(f"medauto eval: unknown text profile {args.text_profile!r}; known: {known}", file=sys.stderr)

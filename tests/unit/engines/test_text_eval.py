@@ -39,3 +39,19 @@ def test_eval_rejects_an_unknown_profile(tmp_path: Path, capsys: pytest.CaptureF
     code = main(["eval", "ncbi-disease", "--data", str(_data(tmp_path)), "--text-profile", "huge"])
     assert code == 2
     assert "unknown text profile 'huge'" in capsys.readouterr().err
+
+
+def test_eval_knows_profiles_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from medauto.engines.text.profiles import ENV_VAR
+
+    monkeypatch.delenv(ENV_VAR, raising=False)  # restored after the test: eval publishes profiles there
+    config = tmp_path / "medauto.toml"
+    config.write_text('[text_profiles.mine]\nmodel_version = "mine-1"\nbase = "accurate"\n')
+    out = tmp_path / "report.json"
+    args = ["eval", "ncbi-disease", "--data", str(_data(tmp_path)), "--text-profile", "mine", "--out", str(out)]
+    assert main([*args, "--config", str(config)]) == 0
+    import json
+
+    report = json.loads(out.read_text())
+    assert report["text_profile"] == "mine"
+    assert report["suites"]["ncbi-disease"]["model"] == "text.ner.crf.accurate.v1"
