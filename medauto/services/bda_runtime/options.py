@@ -69,42 +69,24 @@ class ImageOptions:
 
 
 @dataclass(frozen=True)
-class BlueprintRef:
-    arn: str
-    version: str | None = None
-    stage: str | None = None
-
-
-@dataclass(frozen=True)
 class InvocationOptions:
-    """Everything the processing of one asset depends on; JSON-able through ``to_dict`` for async jobs."""
+    """How one asset is processed, from its project's configuration (blueprints are resolved by catalog.snapshot,
+    which also applies the request's override of the project's list)."""
 
     document: DocumentOptions = field(default_factory=DocumentOptions)
     image: ImageOptions = field(default_factory=ImageOptions)
     routing: dict[str, str] = field(default_factory=dict)  # file extension ("png") -> modality
-    blueprints: tuple[BlueprintRef, ...] = ()
-    project_arn: str | None = None
     project: dict[str, Any] | None = field(default=None, compare=False)  # as stored; audio/video read it
 
     @classmethod
-    def from_project(cls, project: dict[str, Any] | None, blueprints: list[dict[str, Any]] | None) -> InvocationOptions:
+    def from_project(cls, project: dict[str, Any] | None) -> InvocationOptions:
         project = project or {}
         standard = project.get("standardOutputConfiguration") or {}
         override = project.get("overrideConfiguration") or {}
-        # Blueprints named in the request replace the project's list, as the runtime API documents.
-        if blueprints:
-            refs = tuple(BlueprintRef(b["blueprintArn"], b.get("version"), b.get("stage")) for b in blueprints)
-        else:
-            listed = (project.get("customOutputConfiguration") or {}).get("blueprints") or []
-            refs = tuple(
-                BlueprintRef(b["blueprintArn"], b.get("blueprintVersion"), b.get("blueprintStage")) for b in listed
-            )
         routing = {k.lower(): v for k, v in (override.get("modalityRouting") or {}).items()}
         return cls(
             document=DocumentOptions.from_project(standard, override),
             image=ImageOptions.from_project(standard),
             routing=routing,
-            blueprints=refs,
-            project_arn=project.get("projectArn"),
             project=project or None,
         )

@@ -52,7 +52,6 @@ def test_granularity_formats_and_boxes_follow_the_project() -> None:
                           "additionalFileFormat": {"state": "DISABLED"}},
             generativeField={"state": "ENABLED"},
         ),
-        None,
     )
     out = process_asset(PDF, options, AssetInfo(), parser=fake_parser).segments[0].standard
     assert "pages" not in out and "elements" not in out
@@ -86,7 +85,7 @@ def test_image_gets_text_detection_and_an_ocr_based_summary() -> None:
 
 def test_modality_routing_sends_png_to_the_document_path() -> None:
     options = InvocationOptions.from_project(
-        {"overrideConfiguration": {"modalityRouting": {"png": "DOCUMENT"}}}, None
+        {"overrideConfiguration": {"modalityRouting": {"png": "DOCUMENT"}}}
     )
     assert process_asset(PNG, options, AssetInfo(), parser=fake_parser).modality is Modality.DOCUMENT
 
