@@ -26,17 +26,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from medauto.engines.text import crf_ner  # noqa: E402
-from medauto.engines.text.crf_ner import (  # noqa: E402
+from medauto.engines.text.crf_features import (  # noqa: E402
     CARD_FILE,
     CLUSTERS_FILE,
     GAZETTEER_FILE,
-    MODEL_FILE,
-    CrfNer,
     FeatureConfig,
     Featurizer,
     Gazetteer,
-    tokenize,
+    write_clusters,
 )
+from medauto.engines.text.crf_ner import MODEL_FILE, CrfNer, tokenize  # noqa: E402
 from medauto.engines.text.eval_ner import DEVEL, evaluate_iob, iob_chunks, read_iob  # noqa: E402
 from medauto.engines.text.scoring import Scores, format_table  # noqa: E402
 
@@ -280,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     clusters: dict[str, str] = {}
     if config.clusters:
         clusters = word_clusters(list(unlabelled_text(args.data)), args.cluster_min_count, args.cluster_depth)
-        crf_ner.write_clusters(out / CLUSTERS_FILE, clusters)
+        write_clusters(out / CLUSTERS_FILE, clusters)
     print(f"gazetteer {len(gazetteer.names)} names, clusters {len(clusters)} words ({time.time() - started:.0f}s)")
 
     corpora = args.corpora.split(",")

@@ -20,7 +20,8 @@ from __future__ import annotations
 import bisect
 import time
 
-from medauto.engines.text.crf_ner import GAZETTEER_FILE, MODEL_DIR, read_gazetteer
+from medauto.engines.text.crf_features import GAZETTEER_FILE, read_gazetteer
+from medauto.engines.text.crf_ner import MODEL_DIR
 from medauto.engines.text.doc import Doc
 from medauto.engines.text.phi_address import AddressFinder
 from medauto.engines.text.phi_lexicon import PhiLexicon, fold, load_lexicon
