@@ -153,7 +153,7 @@ def build_components(settings: Settings) -> Components:
             ),
         ]
     )
-    gateway, dispatcher = build_gateway(settings, cm, bda_runtime, BdaProvider(resources))
+    gateway, dispatcher = build_gateway(settings, cm, bda_runtime, BdaProvider(resources, objects))
     return Components(gateway, dispatcher, jobs, runner, executor, resources)
 
 

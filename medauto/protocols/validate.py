@@ -348,3 +348,24 @@ def validate_input(
         errs.append(("", params, root, root.type_text))
     if errs:
         raise _error(errs, error_code, max_length_error_codes, plan[2])
+
+
+# id(shape) -> (shape (kept alive so the id stays unique), compiled node)
+_SHAPES: dict[int, tuple[Shape, _Node]] = {}
+
+
+def shape_violations(shape: Shape, value: Any, path: str) -> list[tuple[str, str]]:
+    """(member path, constraint text) for every constraint of ``shape`` that ``value`` breaks.
+
+    For values that arrive inside a document rather than as request members (e.g. entities in a manifest read
+    from S3), so they are held to exactly the rules the same value would meet when sent inline."""
+    compiled = _SHAPES.get(id(shape))
+    if compiled is None or compiled[0] is not shape:
+        compiled = _SHAPES[id(shape)] = (shape, _compile(shape, {}))
+    node = compiled[1]
+    errs: list[_Violation] = []
+    if value is None:
+        errs.append((path, None, node, _NOT_NULL))
+    else:
+        node.check(node, value, "", path, errs)
+    return [(where, text) for where, _, _, text in errs]

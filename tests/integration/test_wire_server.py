@@ -65,8 +65,8 @@ def test_health_and_services(server: Server) -> None:
 
 def test_unimplemented_operation_is_a_modeled_error_with_request_id(server: Server) -> None:
     bda = server.client("bedrock-data-automation")
-    library = "arn:aws:bedrock:us-east-1:123456789012:data-automation-library/0123456789ab"
-    response = error_of(bda.list_data_automation_library_entities, libraryArn=library, entityType="VOCABULARY")
+    invocation = "arn:aws:bedrock:us-east-1:123456789012:blueprint-optimization-invocation/0123456789ab"
+    response = error_of(bda.get_blueprint_optimization_status, invocationArn=invocation)
     assert response["Error"]["Code"] == "NotImplemented"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert len(response["ResponseMetadata"]["RequestId"]) == 36

@@ -1,5 +1,6 @@
 """Data automation libraries (the containers projects link for custom vocabulary): create, read, update,
-delete and list. Entities and ingestion jobs are not served yet, so a library holds no entity types.
+delete and list. Their entities and ingestion jobs live in ``library_entities`` / ``library_ingestion``; deleting a
+library deletes those too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from medauto.protocols.errors import ServiceError
 from medauto.services.bda.arns import Kind, new_resource_id
 from medauto.services.bda.errors import conflict, validation
 from medauto.services.bda.idempotency import run_once
+from medauto.services.bda.ingestion_jobs import purge_jobs
+from medauto.services.bda.library_entities import entity_types, purge_entities
 from medauto.services.bda.locate import Target, load, missing, target
 from medauto.services.bda.paging import expanded_page, list_page
 from medauto.services.bda.tags import tag_map
@@ -83,7 +86,12 @@ class LibraryOperations:
 
     @operation("GetDataAutomationLibrary")
     def get_data_automation_library(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        return {"library": library_view(load(self._resources, self._library(context, params)))}
+        library = load(self._resources, self._library(context, params))
+        shown = library_view(library)
+        held = entity_types(self._resources, library)
+        if held:
+            shown["entityTypes"] = held
+        return {"library": shown}
 
     @operation("UpdateDataAutomationLibrary")
     def update_data_automation_library(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +121,9 @@ class LibraryOperations:
             raise conflict(f"Data automation library {where.arn} is linked by project {resource_arn(users[0])}.")
         if not self._resources.delete(where.account_id, where.region, where.kind, where.resource_id):
             raise missing(where)
+        # The library is gone first, so no new ingestion job can start while its contents are purged.
+        purge_entities(self._resources, where.account_id, where.region, where.resource_id)
+        purge_jobs(self._resources, where.account_id, where.region, where.resource_id)
         return {"libraryArn": where.arn, "status": "DELETING"}
 
     @operation("ListDataAutomationLibraries")

@@ -15,6 +15,7 @@ LABELS = {
     Kind.BLUEPRINT: "Blueprint",
     Kind.PROJECT: "Data automation project",
     Kind.LIBRARY: "Data automation library",
+    Kind.INGESTION_JOB: "Data automation library ingestion job",
 }
 
 
