@@ -122,6 +122,7 @@ def build_components(settings: Settings) -> Components:
     os.environ["MEDAUTO_OCR_DEVICE"] = settings.ocr_device
     os.environ["MEDAUTO_ASR_DEVICE"] = settings.asr_device
     os.environ["MEDAUTO_ASR_ENGINE"] = settings.asr_engine
+    os.environ["MEDAUTO_LLM_DEVICE"] = settings.llm_device
     use_profiles(settings.text_profiles)  # configured text profiles, for this process and spawned workers
     check_text_profile(settings.text_profile)
     jobs = build_job_store(settings)

@@ -87,6 +87,8 @@ def _add_eval(sub: Subcommands) -> None:
     p.add_argument("--text-profile", default="fast", help="text profile whose NER model is measured (fast, accurate)")
     p.add_argument("--config", help="TOML settings file (for text profiles defined there)")
     p.add_argument("--ocr", choices=["engine", "ground-truth"], help="sroie: text source (default: engine)")
+    p.add_argument("--engine", help="sroie: extraction engine by registry name (default: extraction.rules.v1; "
+                   "also extraction.hybrid.v1, extraction.llm.local.v1, extraction.llm.v1)")
 
 
 _VOCAB_HELP = """\
@@ -271,7 +273,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.suites == ["sroie"]:
         from medauto.engines.extraction.eval_sroie import run_sroie
 
-        return run_sroie(args.data, args.ocr, args.out)
+        return run_sroie(args.data, args.ocr, args.out, args.engine)
     suites = args.suites or list(SUITES)
     unknown = [name for name in suites if name not in SUITES]
     if unknown:

@@ -82,8 +82,14 @@ class Settings(BaseSettings):
     )
     extraction_engine: str = Field(
         "extraction.rules.v1",
-        description="Blueprint field extraction engine: extraction.rules.v1 (offline) or extraction.llm.v1 "
-        "(an OpenAI-compatible endpoint set by MEDAUTO_LLM_BASE_URL / MEDAUTO_LLM_MODEL).",
+        description="Blueprint field extraction engine: extraction.rules.v1 (offline, no model), "
+        "extraction.llm.v1 (an OpenAI-compatible endpoint set by MEDAUTO_LLM_BASE_URL / MEDAUTO_LLM_MODEL), "
+        "extraction.hybrid.v1 (the rules, plus the bundled SmolLM2-135M for inferred fields they leave empty) "
+        "or extraction.llm.local.v1 (the bundled model for every field). The last two need the llm extra.",
+    )
+    llm_device: str = Field(
+        "cpu", pattern=r"^(cpu|cuda)$", description="Where the bundled local LLM runs: cpu, or cuda (a CUDA "
+        "build of llama-cpp-python with a GPU)."
     )
     log_level: str = Field("info", description="debug, info, warning or error.")
     access_log: bool = Field(False, description="Log one line per HTTP request.")

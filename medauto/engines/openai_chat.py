@@ -12,11 +12,18 @@ import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 class LlmError(RuntimeError):
     """The endpoint failed or answered something that is not the requested JSON."""
+
+
+class JsonCompleter(Protocol):
+    """A chat model that answers one JSON object following a schema: a remote endpoint or a local model."""
+
+    def complete_json(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any],
+                      max_tokens: int | None = None) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,17 @@ class ChatEndpoint:
             float(os.environ.get("MEDAUTO_LLM_TIMEOUT", str(default_timeout))),
         )
 
-    def complete_json(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    def complete_json(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any],
+                      max_tokens: int | None = None) -> dict[str, Any]:
         """The model's reply parsed as a JSON object that should follow ``schema`` (temperature 0)."""
-        body = {
+        body: dict[str, Any] = {
             "model": self.model,
             "temperature": 0,
             "messages": messages,
             "response_format": {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}},
         }
+        if max_tokens:
+            body["max_tokens"] = max_tokens
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"

@@ -16,9 +16,9 @@ from medauto.engines.extraction.layout import Layout, PlacedLine
 from medauto.engines.extraction.normalize import parse_boolean, parse_integer, parse_number
 from medauto.engines.extraction.result import ExtractionResult, FieldEvidence, assemble, missing
 from medauto.engines.extraction.schema import BlueprintSchema, FieldSpec, FieldType, InferenceType
-from medauto.engines.openai_chat import ChatEndpoint, LlmError
+from medauto.engines.openai_chat import ChatEndpoint, JsonCompleter, LlmError
 
-__all__ = ["LlmError", "LlmExtractor", "json_schema", "load_llm"]
+__all__ = ["LlmError", "LlmExtractor", "document_text", "evidence", "json_schema", "load_llm", "prompt"]
 
 _FOUND, _NOT_FOUND = 0.8, 0.5  # confidence when the value is / is not printed verbatim in the document
 
@@ -56,52 +56,56 @@ def _instructions(blueprint: BlueprintSchema) -> str:
 
 
 class LlmExtractor:
-    name = "extraction.llm.v1"
+    """Blueprint extraction by a chat model that answers JSON (see ``JsonCompleter``)."""
 
-    def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 120.0,
-                 max_chars: int = 24000) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.model = model
-        self._api_key = api_key
-        self.timeout = timeout
+    def __init__(self, completer: JsonCompleter, max_chars: int = 24000, name: str = "extraction.llm.v1") -> None:
+        self.completer = completer
         self.max_chars = max_chars
+        self.name = name
+
+    @classmethod
+    def over_http(cls, base_url: str, model: str, api_key: str = "", timeout: float = 120.0) -> LlmExtractor:
+        return cls(ChatEndpoint(base_url.rstrip("/"), model, api_key, timeout))
 
     @classmethod
     def from_env(cls) -> LlmExtractor:
-        endpoint = ChatEndpoint.from_env("extraction.llm.v1")
-        return cls(endpoint.base_url, endpoint.model, endpoint.api_key, endpoint.timeout)
+        return cls(ChatEndpoint.from_env("extraction.llm.v1"))
 
     def extract(self, document: ParsedDocument, blueprint: BlueprintSchema) -> ExtractionResult:
         layout = Layout(document)
-        text = "\n".join(f"[page {line.page + 1}] {line.text}" for line in layout.lines)[: self.max_chars]
-        answer = self._complete(blueprint, text)
+        text = document_text(layout, self.max_chars)
+        answer = self.completer.complete_json(prompt(blueprint, text), "blueprint", json_schema(blueprint))
         found: dict[tuple[str, ...], Any] = {}
         for leaf in blueprint.leaves():
             value = _lookup(answer, leaf.path)
             if leaf.is_table:
                 rows = value if isinstance(value, list) else []
                 found[leaf.path] = [
-                    {c.name: _evidence(c, row.get(c.name) if isinstance(row, dict) else None, layout)
+                    {c.name: evidence(c, row.get(c.name) if isinstance(row, dict) else None, layout)
                      for c in leaf.children}
                     for row in rows
                 ]
             elif leaf.type is FieldType.ARRAY:
                 item = FieldSpec(leaf.name, leaf.path, leaf.item_type or FieldType.STRING, leaf.inference)
                 items = value if isinstance(value, list) else []
-                found[leaf.path] = [e for e in (_evidence(item, v, layout) for v in items) if e.found]
+                found[leaf.path] = [e for e in (evidence(item, v, layout) for v in items) if e.found]
             else:
-                found[leaf.path] = _evidence(leaf, value, layout)
+                found[leaf.path] = evidence(leaf, value, layout)
         result = assemble(blueprint, found)
         return ExtractionResult(result.values, result.evidence, engine=self.name)
 
-    def _complete(self, blueprint: BlueprintSchema, text: str) -> dict[str, Any]:
-        messages = [
-            {"role": "system", "content": "You extract fields from a document into JSON that follows the given "
-             "schema. Use null for a field the document does not give. Fields:\n" + _instructions(blueprint)},
-            {"role": "user", "content": f"Document ({blueprint.document_class or 'document'}):\n{text}"},
-        ]
-        endpoint = ChatEndpoint(self.base_url, self.model, self._api_key, self.timeout)
-        return endpoint.complete_json(messages, "blueprint", json_schema(blueprint))
+
+def document_text(layout: Layout, max_chars: int) -> str:
+    """The document's lines in reading order, each tagged with its page, cut at ``max_chars``."""
+    return "\n".join(f"[page {line.page + 1}] {line.text}" for line in layout.lines)[:max_chars]
+
+
+def prompt(blueprint: BlueprintSchema, text: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You extract fields from a document into JSON that follows the given "
+         "schema. Use null for a field the document does not give. Fields:\n" + _instructions(blueprint)},
+        {"role": "user", "content": f"Document ({blueprint.document_class or 'document'}):\n{text}"},
+    ]
 
 
 def _lookup(answer: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -124,7 +128,7 @@ def _coerce(spec: FieldSpec, value: Any) -> Any:
     return text.strip() or None
 
 
-def _evidence(spec: FieldSpec, value: Any, layout: Layout) -> FieldEvidence:
+def evidence(spec: FieldSpec, value: Any, layout: Layout) -> FieldEvidence:
     typed = _coerce(spec, value)
     if typed is None:
         return missing(spec, confidence=_NOT_FOUND)

@@ -43,7 +43,8 @@ def test_schema_request_and_typed_answer(endpoint):
     FakeChat.reply = {"merchant_name": "BLUE HILL BAKERY SDN BHD", "total": "12.59", "transaction_date": "15-06-18",
                       "tax": None, "items": [{"description": "BREAD", "quantity": 2, "unit_price": 1.5,
                                               "amount": "3.00"}]}
-    result = LlmExtractor(endpoint, "tiny", api_key="k1").extract(document(RECEIPT), sample_blueprint("receipt"))
+    extractor = LlmExtractor.over_http(endpoint, "tiny", api_key="k1")
+    result = extractor.extract(document(RECEIPT), sample_blueprint("receipt"))
     sent = FakeChat.requests[0]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k1"
     fmt = sent["body"]["response_format"]
@@ -62,6 +63,7 @@ def test_schema_request_and_typed_answer(endpoint):
 def test_endpoint_errors_are_llm_errors(endpoint):
     FakeChat.status = 500
     with pytest.raises(LlmError, match="HTTP 500"):
-        LlmExtractor(endpoint, "tiny").extract(document(RECEIPT), sample_blueprint("receipt"))
+        LlmExtractor.over_http(endpoint, "tiny").extract(document(RECEIPT), sample_blueprint("receipt"))
     with pytest.raises(LlmError, match="failed"):
-        LlmExtractor("http://127.0.0.1:9/v1", "tiny", timeout=2).extract(document(RECEIPT), sample_blueprint("receipt"))
+        closed = LlmExtractor.over_http("http://127.0.0.1:9/v1", "tiny", timeout=2)
+        closed.extract(document(RECEIPT), sample_blueprint("receipt"))
