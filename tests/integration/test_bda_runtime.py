@@ -223,3 +223,25 @@ def test_image_blueprint_reads_a_receipt(runtime: Any) -> None:
     assert values["merchant_name"] == "ROUKEA CAFE"
     total = custom["explainability_info"][0]["total"]
     assert total["geometry"][0]["page"] == 1 and total["confidence"] > 0
+
+
+def test_public_default_project_is_readable_and_does_what_it_shows(server: Server, runtime: Any) -> None:
+    arn = "arn:aws:bedrock:us-east-1:aws:data-automation-project/public-default"
+    control = server.client("bedrock-data-automation")
+    project = control.get_data_automation_project(projectArn=arn)["project"]
+    assert project["projectName"] == "public-default" and project["projectStage"] == "LIVE"
+    document = project["standardOutputConfiguration"]["document"]
+    assert document["extraction"]["granularity"]["types"] == ["PAGE", "ELEMENT"]
+    assert document["outputFormat"]["textFormat"]["types"] == ["MARKDOWN"]
+    assert "customOutputConfiguration" not in project
+    assert control.get_data_automation_project(projectArn=arn, projectStage="DEVELOPMENT")["project"][
+        "projectStage"] == "DEVELOPMENT"
+    response = runtime.invoke_data_automation(
+        inputConfiguration={"bytes": lab_report_pdf()}, dataAutomationProfileArn=PROFILE,
+        dataAutomationConfiguration={"dataAutomationProjectArn": arn, "stage": "LIVE"},
+    )
+    standard = json.loads(response["outputSegments"][0]["standardOutput"])
+    element = standard["elements"][0]
+    assert set(element["representation"]) == {"markdown"}  # MARKDOWN only, as shown
+    assert "locations" not in element or not any("bounding_box" in loc for loc in element["locations"])
+    assert "words" not in standard["pages"][0] and "lines" not in standard["pages"][0]  # PAGE+ELEMENT only

@@ -14,6 +14,7 @@ from medauto.services.bda.idempotency import run_once
 from medauto.services.bda.locate import Target, load, missing, target
 from medauto.services.bda.lookup import find_blueprint
 from medauto.services.bda.paging import expanded_page, list_page
+from medauto.services.bda.public_default import is_public_default, public_default_project
 from medauto.services.bda.tags import tag_map
 from medauto.services.bda.views import project_view, resource_arn
 from medauto.services.context import RequestContext, operation
@@ -97,6 +98,9 @@ class ProjectOperations:
 
     @operation("GetDataAutomationProject")
     def get_data_automation_project(self, context: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        if is_public_default(params["projectArn"]):  # service-owned: every account sees it (the model's pattern
+            # already holds the ARN to a project ARN in the caller's account or the service's)
+            return {"project": public_default_project(params["projectArn"], params.get("projectStage"))}
         where = self._project(context, params)
         stage = params.get("projectStage")
         shown = project_view(load(self._resources, where), stage)

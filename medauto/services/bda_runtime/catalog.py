@@ -6,10 +6,8 @@ from typing import Any, Protocol
 
 from medauto.protocols.errors import ServiceError
 from medauto.services.bda.lookup import find_blueprint, find_project
+from medauto.services.bda.public_default import is_public_default, public_default_project
 from medauto.storage.resources import ResourceStore
-
-# BDA's service-owned default project: accepted in every account, configured with the documented defaults.
-PUBLIC_DEFAULT = "public-default"
 
 
 class Catalog(Protocol):
@@ -51,8 +49,8 @@ def snapshot(catalog: Catalog, account_id: str, params: dict[str, Any]) -> dict[
     if config:
         arn = config["dataAutomationProjectArn"]
         stage = config.get("stage", "LIVE")
-        if arn.rsplit("/", 1)[-1] == PUBLIC_DEFAULT:
-            project = {"projectArn": arn, "projectStage": stage}
+        if is_public_default(arn):  # service-owned, in every account, with the documented defaults
+            project = public_default_project(arn, stage)
         else:
             owner = arn.split(":")[4]
             found = catalog.find_project(account_id, arn, stage) if owner == account_id else None
