@@ -54,6 +54,10 @@ def _load_engine(device: OcrDevice) -> Any:
         # *up* to 736 on the shorter side, which makes an A4 page three times slower to detect and no better).
         "Det.limit_type": "max",
         "Det.limit_side_len": DETECTION_SIDE_PX,
+        # Recognition pads every batch of line crops to at least this width (rapidocr's default is 320 px at
+        # height 48). Short crops (table cells, numbers, page numbers) then cost as much as a full line; padding
+        # only to the widest crop of the batch reads the same text with about a fifth less CPU on a dense page.
+        "Rec.rec_img_shape": [3, 48, 64],
         # rapidocr turns onnxruntime's memory arena off; with it on, recognition allocates far less per page and
         # spends about a fifth less CPU.
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
