@@ -7,24 +7,14 @@ rendered image (OCR), and async invocations per minute on the local-folder back 
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import machine, stamp, write_report
+from bench.common import latency_summary, machine, stamp, write_report
 
 PROFILE = "arn:aws:bedrock:us-east-1:123456789012:data-automation-profile/us.data-automation-v1"
-
-
-def _percentiles(latencies: list[float]) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1),
-        "mean_ms": round(statistics.fmean(ordered), 1),
-    }
 
 
 def bench_sync(client: Any, data: bytes, requests: int) -> dict[str, Any]:
@@ -34,7 +24,7 @@ def bench_sync(client: Any, data: bytes, requests: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         client.invoke_data_automation(inputConfiguration={"bytes": data}, dataAutomationProfileArn=PROFILE)
         latencies.append((time.perf_counter() - t0) * 1000)
-    return {"requests": requests, "bytes": len(data), **_percentiles(latencies)}
+    return {"requests": requests, "bytes": len(data), **latency_summary(latencies, 1)}
 
 
 def bench_async(client: Any, data_dir: Path, data: bytes, jobs: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import machine, stamp, write_report  # noqa: E402
+from bench.common import latency_summary, machine, stamp, write_report  # noqa: E402
 
 # Every sentence carries values drawn per use (numbers, dates), so notes repeat about as little as real ones and
 # no per-sentence cache in the engine can make the figures look better than they are.
@@ -124,12 +124,9 @@ def bench_http(profile: str, notes: list[str], requests: int) -> dict[str, Any]:
             rss_kb = _rss_kb(server.process.pid)
         finally:
             stop_server(server)
-    latencies.sort()
     return {
         "requests": requests,
-        "p50_ms": round(statistics.median(latencies), 2),
-        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 2),
-        "mean_ms": round(statistics.fmean(latencies), 2),
+        **latency_summary(latencies, 2),
         "server_peak_rss_mb": round(rss_kb / 1024, 1) if rss_kb else None,
         "client": "boto3, one connection, sequential (client time included)",
     }
