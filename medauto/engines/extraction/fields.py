@@ -26,6 +26,7 @@ from medauto.engines.extraction.normalize import (
     parse_number,
 )
 from medauto.engines.extraction.schema import FieldType
+from medauto.engines.extraction.semantic import semantic_label_score
 
 _MIN_LABEL = 0.5
 _TIME = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\d:])")
@@ -102,6 +103,9 @@ def labelled(layout: Layout, prof: FieldProfile, day_first: bool) -> list[Candid
     for line in layout.lines:
         label, rest = _split_label(line.text, prof, day_first)
         strength = label_score(label, prof)
+        if strength < _MIN_LABEL and line.text.startswith(label + ":"):
+            # A printed "Label:" whose words the lexicon does not know: its meaning may still name the field.
+            strength = semantic_label_score(label, prof)
         if strength < _MIN_LABEL:
             continue
         sources: list[tuple[str, PlacedLine | None, float, str]] = [(rest, line, _SAME_LINE, "same-line")]
