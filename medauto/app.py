@@ -154,7 +154,8 @@ def build_components(settings: Settings) -> Components:
             ),
         ]
     )
-    gateway, dispatcher = build_gateway(settings, cm, bda_runtime, BdaProvider(resources, objects))
+    bda = BdaProvider(resources, objects, settings.extraction_engine)
+    gateway, dispatcher = build_gateway(settings, cm, bda_runtime, bda)
     return Components(gateway, dispatcher, jobs, runner, executor, resources)
 
 

@@ -32,6 +32,8 @@ SERVED_SINCE = {
         "ListDataAutomationLibraryIngestionJobs",
         "GetDataAutomationLibraryEntity",
         "ListDataAutomationLibraryEntities",
+        "InvokeBlueprintOptimizationAsync",
+        "GetBlueprintOptimizationStatus",
     )
 }
 CASES = [(svc, name) for svc in Service for name in service_model(svc).operation_names]

@@ -63,13 +63,18 @@ def test_health_and_services(server: Server) -> None:
     }
 
 
-def test_unimplemented_operation_is_a_modeled_error_with_request_id(server: Server) -> None:
-    bda = server.client("bedrock-data-automation")
-    invocation = "arn:aws:bedrock:us-east-1:123456789012:blueprint-optimization-invocation/0123456789ab"
-    response = error_of(bda.get_blueprint_optimization_status, invocationArn=invocation)
-    assert response["Error"]["Code"] == "NotImplemented"
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert len(response["ResponseMetadata"]["RequestId"]) == 36
+def test_unknown_operation_is_an_error_in_the_protocol_with_request_id(server: Server) -> None:
+    # Every modeled operation has a handler now, so nothing answers NotImplemented; names outside the models get
+    # UnknownOperationException in the caller's own protocol.
+    target = {**JSON_DETECT_PHI, "X-Amz-Target": "ComprehendMedical_20181030.DetectEverything"}
+    status, headers, body = raw(server, "POST", "/", b"{}", target)
+    assert status == 400 and len(headers["x-amzn-requestid"]) == 36
+    assert json.loads(body)["__type"] == "UnknownOperationException"
+    assert "DetectEverything" in json.loads(body)["message"]
+    rest = {"Content-Type": "application/json"}
+    status, headers, body = raw(server, "POST", "/getBlueprintOptimizationStatusNow/x", b"{}", rest)
+    assert status == 404 and headers["x-amzn-errortype"] == "UnknownOperationException"
+    assert len(headers["x-amzn-requestid"]) == 36 and "No operation matches" in json.loads(body)["message"]
 
 
 def test_cm_text_validation_errors(server: Server) -> None:

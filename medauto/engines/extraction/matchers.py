@@ -71,6 +71,10 @@ _KIND_EXCLUDES: dict[FieldKind, frozenset[str]] = {
 }
 _WEAK_QUALIFIERS = {"transaction", "receipt", "invoice", "purchase", "document", "bill", "statement", "report",
                     "sale", "sales", "order", "amount", "grand", "final", "paid", "total"}
+_QUOTED = re.compile(r'["\u201c]([^"\u201c\u201d]{1,80})["\u201d]')
+# "label"/"labels"/"labelled" followed by one or more quoted texts (a few joining words between them).
+_LABEL_HINT = re.compile(r'\blabel(?:s|l?ed)?\b((?:[^"\u201c\u201d.]{0,20}["\u201c][^"\u201c\u201d]{1,80}["\u201d])+)',
+                         re.IGNORECASE)
 _ORG_WORDS = {"company", "merchant", "vendor", "store", "shop", "seller", "supplier", "employer", "bank", "business",
               "laboratory", "lab", "organization", "organisation", "restaurant", "payee", "issuer", "pharmacy",
               "provider", "facility", "hospital", "clinic"}
@@ -152,9 +156,20 @@ def profile(spec: FieldSpec, parent: str = "") -> FieldProfile:
             words = tuple(tokens(abbreviation))
             if words and len(words) <= 3 and not any(w in _STOP for w in words):
                 phrases.setdefault(words, 0.9)
+    # Labels the instruction quotes ('Printed next to the label "NET TOTAL (RM)"', as blueprint optimization
+    # writes them): the document's own words for this field, trusted like the field's name.
+    for label in quoted_labels(spec.instruction):
+        words = tuple(t for t in tokens(label) if t not in _STOP)
+        if words and len(words) <= 8:
+            phrases[words] = 1.0
     excludes = _KIND_EXCLUDES.get(kind, frozenset())
     options = _options(spec.instruction)
     return FieldProfile(spec, kind, tuple(phrases.items()), excludes, options)
+
+
+def quoted_labels(instruction: str) -> list[str]:
+    """Texts quoted after the word "label" in an instruction: 'the label "Amount Due" or "Balance"'."""
+    return [q for hint in _LABEL_HINT.finditer(instruction) for q in _QUOTED.findall(hint.group(1))]
 
 
 def _options(instruction: str) -> tuple[str, ...]:

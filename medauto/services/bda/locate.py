@@ -16,6 +16,7 @@ LABELS = {
     Kind.PROJECT: "Data automation project",
     Kind.LIBRARY: "Data automation library",
     Kind.INGESTION_JOB: "Data automation library ingestion job",
+    Kind.OPTIMIZATION: "Blueprint optimization invocation",
 }
 
 

@@ -1,5 +1,5 @@
-"""TagResource / UntagResource / ListTagsForResource on blueprints, projects, libraries and library ingestion jobs
-(stored with them)."""
+"""TagResource / UntagResource / ListTagsForResource on blueprints, projects, libraries, library ingestion jobs and
+blueprint optimization invocations (stored with them)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from medauto.services.context import RequestContext, operation
 from medauto.storage.resources import Resource, ResourceStore, modify
 
 MAX_TAGS = 200  # TagList's modeled maximum, applied to a resource's tags after a merge
-TAGGABLE = (Kind.BLUEPRINT, Kind.PROJECT, Kind.LIBRARY, Kind.INGESTION_JOB)
+TAGGABLE = (Kind.BLUEPRINT, Kind.PROJECT, Kind.LIBRARY, Kind.INGESTION_JOB, Kind.OPTIMIZATION)
 
 
 def tag_map(tags: list[dict[str, str]], member: str = "tags") -> dict[str, str]:
@@ -42,7 +42,6 @@ class TagOperations:
         parsed = parse_arn(arn)
         kind = next((k for k in TAGGABLE if parsed is not None and parsed.kind == k), None)
         if kind is None:
-            # Blueprint optimizations are not served here, so none can exist.
             raise not_found(f"Resource {arn} was not found.")
         return target(context, arn, kind, "resourceARN")
 

@@ -1,6 +1,7 @@
 """Stored blueprint/project records -> the modeled ``Blueprint`` / ``DataAutomationProject`` shapes.
 
-Blueprint body: ``{"type", "defaultStage", "stages": {STAGE: {"schema", "modified"}},
+Blueprint body: ``{"type", "defaultStage", "stages": {STAGE: {"schema", "modified", "optimizationSamples"?,
+"optimizationTime"?}},
 "versions": {"1": {"schema", "stage", "created"}}, "lastVersion", "kms"?}``.
 Project body: ``{"projectType", "defaultStage", "stages": {STAGE: {<configuration members>, "modified"}}, "kms"?}``.
 Times inside bodies are ISO-8601 strings; the codec renders datetimes.
@@ -73,6 +74,9 @@ def blueprint_view(resource: Resource, stage: str | None = None, version: str | 
         shape.update(
             schema=head["schema"], lastModifiedTime=datetime.fromisoformat(head["modified"]), blueprintStage=chosen
         )
+        if "optimizationTime" in head:  # the stage holds a blueprint optimization's result
+            shape["optimizationSamples"] = head["optimizationSamples"]
+            shape["optimizationTime"] = datetime.fromisoformat(head["optimizationTime"])
     shape.update(_kms(body))
     return shape
 
