@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.conftest import Server, start_server, stop_server
+from tests.integration.bda_helpers import error_of, unique
 
 pytestmark = pytest.mark.integration
 
@@ -30,22 +30,6 @@ def schema(label: str = "Discharge Summary", *fields: str) -> str:
         for name in (fields or ("patient_name",))
     }
     return json.dumps({"class": label, "description": "d", "type": "object", "properties": props})
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, int, str, dict[str, Any]]:
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    response = caught.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-        response,
-    )
 
 
 @pytest.fixture(scope="module")

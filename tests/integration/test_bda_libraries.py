@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.conftest import Server, start_server, stop_server
+from tests.integration.bda_helpers import error_of, unique
 
 pytestmark = pytest.mark.integration
 
@@ -26,22 +26,6 @@ GHOST_LIBRARY = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-library/01
 OUT = "library-out"
 IN = "library-in"
 VOCABULARY = "VOCABULARY"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, int, str, dict[str, Any]]:
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    response = caught.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-        response,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from tests.conftest import Server, start_server, stop_server
 from tests.docgen import lab_report_pdf, receipt_png
+from tests.integration.bda_helpers import error_of
 
 pytestmark = pytest.mark.integration
 
@@ -116,13 +116,6 @@ def wait(bda: Any, arn: str, timeout: float = 240) -> tuple[dict[str, Any], list
             return status, seen
         time.sleep(0.2)
     raise AssertionError(f"optimization {arn} did not finish: {seen}")
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**params)
-    response = caught.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
 
 
 def test_lab_reports_are_optimized_and_the_runtime_reads_the_result(server: Server, bda: Any) -> None:
@@ -262,7 +255,8 @@ def test_requests_that_cannot_start_are_refused(server: Server, bda: Any) -> Non
     def attempt(**changes: Any) -> tuple[str, int, str]:
         params = {"blueprint": {"blueprintArn": arn}, "samples": [good], "outputConfiguration": output,
                   "dataAutomationProfileArn": PROFILE, **changes}  # fmt: skip
-        return error_of(bda.invoke_blueprint_optimization_async, **params)
+        code, status, message, _ = error_of(bda.invoke_blueprint_optimization_async, **params)
+        return code, status, message
 
     unknown = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:blueprint/0123456789ab"
     assert attempt(blueprint={"blueprintArn": unknown})[:2] == ("ResourceNotFoundException", 404)
@@ -288,7 +282,7 @@ def test_requests_that_cannot_start_are_refused(server: Server, bda: Any) -> Non
         404,
     )
     assert error_of(bda.list_tags_for_resource, resourceARN=missing)[:2] == ("ResourceNotFoundException", 404)
-    code, _, message = error_of(bda.get_blueprint_optimization_status, invocationArn="not-an-invocation-arn")
+    code, _, message, _ = error_of(bda.get_blueprint_optimization_status, invocationArn="not-an-invocation-arn")
     assert code == "ValidationException" and "invocationArn" in message
     project = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:data-automation-project/0123456789ab"
     assert attempt(blueprint={"blueprintArn": project})[0] == "ValidationException"

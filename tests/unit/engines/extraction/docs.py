@@ -65,3 +65,11 @@ RECEIPT = [
     ("CHANGE", 0.05, 0.55, 0.2),
     ("7.40", 0.8, 0.55, 0.1),
 ]
+
+LAB = [
+    ("Laboratory Report", 0.05, 0.03, 0.4),
+    ("Patient Name: Maria Lopez", 0.05, 0.08, 0.4),
+    ("Date of Birth: 07/14/1961", 0.05, 0.11, 0.4),
+    ("Ordering Provider: Dr. Alan Chen", 0.05, 0.14, 0.4),
+    ("Collection Date: 03/05/2024", 0.05, 0.17, 0.4),
+]

@@ -9,15 +9,7 @@ from medauto.engines.extraction.schema import FieldSpec, FieldType, parse_bluepr
 from medauto.engines.extraction.tables import header_score
 from tests.docgen import lab_report_pdf
 
-from .docs import document
-
-LAB = [
-    ("Laboratory Report", 0.05, 0.03, 0.4),
-    ("Patient Name: Maria Lopez", 0.05, 0.08, 0.4),
-    ("Date of Birth: 07/14/1961", 0.05, 0.11, 0.4),
-    ("Ordering Provider: Dr. Alan Chen", 0.05, 0.14, 0.4),
-    ("Collection Date: 03/05/2024", 0.05, 0.17, 0.4),
-]
+from .docs import LAB, document
 
 
 def test_a_value_named_better_by_another_field_is_not_reused():

@@ -13,16 +13,10 @@ from medauto.engines.extraction.rules import RulesExtractor
 from medauto.engines.extraction.schema import FieldSpec, FieldType, parse_blueprint
 from medauto.engines.extraction.scoring import Sample, evaluate, same_value, token_f1, truth_value
 
+from .docs import LAB as LAB_HEADER
 from .docs import RECEIPT, document
 
-LAB = [
-    ("Laboratory Report", 0.05, 0.03, 0.4),
-    ("Patient Name: Maria Lopez", 0.05, 0.08, 0.4),
-    ("Date of Birth: 07/14/1961", 0.05, 0.11, 0.4),
-    ("Ordering Provider: Dr. Alan Chen", 0.05, 0.14, 0.4),
-    ("Collection Date: 03/05/2024", 0.05, 0.17, 0.4),
-    ("Accession Number: LAB-20240305-117", 0.05, 0.20, 0.5),
-]
+LAB = [*LAB_HEADER, ("Accession Number: LAB-20240305-117", 0.05, 0.20, 0.5)]
 LAB_TRUTH = {
     "physician": "Dr. Alan Chen",
     "specimen_id": "LAB-20240305-117",
