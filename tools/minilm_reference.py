@@ -23,8 +23,8 @@ SENTENCES = [
 
 
 def main() -> None:
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    import torch  # type: ignore[import-not-found]  # reference venv only, not a project dependency
+    from transformers import AutoModel, AutoTokenizer  # type: ignore[import-not-found]
 
     folder = sys.argv[1]
     tokenizer = AutoTokenizer.from_pretrained(folder)
