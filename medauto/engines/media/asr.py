@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from medauto.engines.media.types import Recognized, SpokenWord, Utterance
+from medauto.engines.media.types import Recognized, SpokenWord, Utterance, VocabularyPhrase
+from medauto.engines.media.vocabulary import hotwords
 from medauto.engines.registry import register
 
 ENGINE_NAME = "audio.asr.whisper-base.v1"
@@ -109,12 +110,16 @@ class WhisperRecognizer:
         code, prob = max(allowed, key=lambda item: item[1]) if allowed else (languages[0] if languages else "en", 0.0)
         return code, float(prob)
 
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
+
     def recognize(
         self,
         samples: np.ndarray,
         sample_rate: int,
         languages: tuple[str, ...] | None,
         multilingual: bool = False,
+        vocabulary: tuple[VocabularyPhrase, ...] = (),
     ) -> Recognized:
         if sample_rate != 16000:
             raise ValueError("Whisper expects 16 kHz audio")
@@ -122,8 +127,14 @@ class WhisperRecognizer:
             language, confidence = None, 0.0
             if languages and len(languages) == 1:
                 language, confidence = languages[0], 1.0
-            elif languages:
+            elif languages or (vocabulary and not multilingual):
+                # With a vocabulary the language is settled first, so only its phrases go into the prompt.
                 language, confidence = self._detect(samples, languages, vad=True)
+            # Custom vocabulary goes into the "previous text" part of the prompt of every chunk, which biases the
+            # decoder toward those spellings (faster-whisper's hotwords). A multilingual file gets the phrases
+            # of every language it may be in.
+            wanted = languages if multilingual or not language else (language,)
+            prompt = hotwords(vocabulary, wanted, self.count_tokens)
             # Silero VAD cuts the speech into chunks of up to 30 s, decoded _BATCH at a time and independently,
             # so one misheard phrase cannot repeat through the rest of the file. ``multilingual`` lets each chunk
             # be decoded in its own language.
@@ -138,6 +149,7 @@ class WhisperRecognizer:
                 batch_size=_BATCH,
                 word_timestamps=True,
                 vad_filter=True,
+                hotwords=prompt,
             )
             dominant = language or info.language
             utterances = []

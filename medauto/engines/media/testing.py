@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from medauto.engines.media.asr import split_at_pauses
-from medauto.engines.media.types import Recognized, SpokenWord
+from medauto.engines.media.types import Recognized, SpokenWord, VocabularyPhrase
 
 
 @dataclass
@@ -17,6 +17,7 @@ class ScriptedRecognizer:
     language: str = "en"
     calls: int = 0
     multilingual: bool = False  # what the last call asked for
+    vocabulary: tuple[VocabularyPhrase, ...] = ()  # the vocabulary the last call was given
 
     @classmethod
     def from_text(cls, text: str, start_ms: int = 0, word_ms: int = 400, language: str = "en") -> ScriptedRecognizer:
@@ -35,9 +36,11 @@ class ScriptedRecognizer:
         sample_rate: int,
         languages: tuple[str, ...] | None,
         multilingual: bool = False,
+        vocabulary: tuple[VocabularyPhrase, ...] = (),
     ) -> Recognized:
         self.calls += 1
         self.multilingual = multilingual
+        self.vocabulary = vocabulary
         duration_ms = len(samples) * 1000 // sample_rate
         heard = [w for w in self.words if w.end_ms <= duration_ms]
         language = self.language if not languages or self.language in languages else languages[0]

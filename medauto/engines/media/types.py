@@ -93,9 +93,23 @@ class Recognized:
     language_confidence: float
 
 
+@dataclass(frozen=True)
+class VocabularyPhrase:
+    """A custom vocabulary entry: what is said, how to write it (the phrase itself when None), its language."""
+
+    text: str
+    display_as: str | None = None
+    language: str | None = None  # ISO 639-1 ("en"); None fits audio in any language
+
+    @property
+    def shown(self) -> str:
+        return self.display_as or self.text
+
+
 class Recognizer(Protocol):
     """Speech to text with word timestamps; ``languages`` limits detection to these ISO codes (None = any);
-    ``multilingual`` detects the language of each stretch of speech instead of once per file."""
+    ``multilingual`` detects the language of each stretch of speech instead of once per file; ``vocabulary``
+    holds phrases to favour (a recognizer that cannot be biased ignores it; display forms are applied after)."""
 
     def recognize(
         self,
@@ -103,6 +117,7 @@ class Recognizer(Protocol):
         sample_rate: int,
         languages: tuple[str, ...] | None,
         multilingual: bool = False,
+        vocabulary: tuple[VocabularyPhrase, ...] = (),
     ) -> Recognized: ...
 
 

@@ -7,12 +7,14 @@ ships, so they come back as empty lists when asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from medauto.engines.media.decode import probe
 from medauto.engines.media.topics import segment_topics
 from medauto.engines.media.types import MediaError, MediaInfo, Recognizer, Transcript
 from medauto.engines.summary import extractive_summary
+from medauto.services.bda_runtime.catalog import VocabularyEntry
 from medauto.services.bda_runtime.document_output import AssetInfo
 from medauto.services.bda_runtime.media_options import AudioOptions, MediaLimits
 from medauto.services.bda_runtime.media_transcript import (
@@ -104,9 +106,11 @@ def audio_standard_output(
     *,
     recognizer: Recognizer | None = None,
     limits: MediaLimits | None = None,
+    vocabulary: Sequence[VocabularyEntry] = (),
 ) -> dict[str, Any]:
     """The standard output ``result.json`` of one audio asset; raises processing.AssetError for input the caller
-    must fix (corrupt file, no audio, outside BDA's duration or sample-rate limits)."""
+    must fix (corrupt file, no audio, outside BDA's duration or sample-rate limits). ``vocabulary`` holds the
+    phrases of the project's libraries."""
     options = AudioOptions.from_project(project)
     info = probe_asset(data)
     check_audio(info, len(data), limits or MediaLimits())
@@ -119,6 +123,7 @@ def audio_standard_output(
             speakers=options.speaker_labels,
             channels=options.channel_labels,
             multilingual=options.identify_multiple_languages,
+            vocabulary=vocabulary,
         )
     except MediaError as exc:
         asset_error(exc.reason)

@@ -1,13 +1,26 @@
-"""How the runtime finds projects and blueprints (the control plane stores them) and snapshots them per call."""
+"""How the runtime finds projects, blueprints and the vocabulary of linked libraries (the control plane stores
+them) and snapshots them per call, so a job never reads the control plane while it runs."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict, cast
 
 from medauto.protocols.errors import ServiceError
-from medauto.services.bda.lookup import find_blueprint, find_project
+from medauto.services.bda.lookup import find_blueprint, find_project, find_vocabulary
 from medauto.services.bda.public_default import is_public_default, public_default_project
 from medauto.storage.resources import ResourceStore
+
+# Phrases one invocation carries. The prompt of the recognizer holds a few dozen; the rest serve display forms.
+# The bound keeps a huge library from bloating every job record.
+MAX_PHRASES = 10_000
+
+
+class VocabularyEntry(TypedDict):
+    """One phrase of a linked library, with the language of its entity (a BDA code: "EN", "CN", ...)."""
+
+    text: str
+    displayAsText: NotRequired[str]
+    language: str
 
 
 class Catalog(Protocol):
@@ -21,13 +34,18 @@ class Catalog(Protocol):
         """The GetBlueprint ``blueprint`` shape (service-owned samples included), or None."""
         ...
 
+    def find_vocabulary(self, account_id: str, library_arn: str, limit: int) -> list[VocabularyEntry] | None:
+        """The first ``limit`` phrases of a library's VOCABULARY entities, or None when there is no such library."""
+        ...
+
 
 class InMemoryCatalog:
-    """For tests: projects and blueprints keyed by ARN."""
+    """For tests: projects, blueprints and library vocabularies keyed by ARN."""
 
     def __init__(self) -> None:
         self.projects: dict[str, dict[str, Any]] = {}
         self.blueprints: dict[str, dict[str, Any]] = {}
+        self.vocabularies: dict[str, list[VocabularyEntry]] = {}
 
     def find_project(self, account_id: str, project_arn: str, stage: str | None) -> dict[str, Any] | None:
         return self.projects.get(project_arn)
@@ -36,6 +54,10 @@ class InMemoryCatalog:
         self, account_id: str, blueprint_arn: str, version: str | None, stage: str | None
     ) -> dict[str, Any] | None:
         return self.blueprints.get(blueprint_arn)
+
+    def find_vocabulary(self, account_id: str, library_arn: str, limit: int) -> list[VocabularyEntry] | None:
+        found = self.vocabularies.get(library_arn)
+        return None if found is None else found[:limit]
 
 
 def _invalid(message: str) -> ServiceError:
@@ -69,7 +91,18 @@ def snapshot(catalog: Catalog, account_id: str, params: dict[str, Any]) -> dict[
         if found is None:
             raise _invalid(f"The blueprint {ref['blueprintArn']} was not found.")
         blueprints.append(found)
-    return {"project": project, "blueprints": blueprints}
+    return {"project": project, "blueprints": blueprints, "vocabulary": _vocabulary(catalog, account_id, project)}
+
+
+def _vocabulary(catalog: Catalog, account_id: str, project: dict[str, Any] | None) -> list[VocabularyEntry]:
+    """The phrases of the libraries the project links (the control plane refuses to delete a linked library, so
+    one that is missing was never there: it adds nothing)."""
+    phrases: list[VocabularyEntry] = []
+    linked = ((project or {}).get("dataAutomationLibraryConfiguration") or {}).get("libraries") or []
+    for item in linked:
+        found = catalog.find_vocabulary(account_id, item["libraryArn"], MAX_PHRASES - len(phrases))
+        phrases.extend(found or [])
+    return phrases
 
 
 class StoreCatalog:
@@ -85,3 +118,7 @@ class StoreCatalog:
         self, account_id: str, blueprint_arn: str, version: str | None, stage: str | None
     ) -> dict[str, Any] | None:
         return find_blueprint(self._store, account_id, blueprint_arn, version, stage)
+
+    def find_vocabulary(self, account_id: str, library_arn: str, limit: int) -> list[VocabularyEntry] | None:
+        # find_vocabulary builds exactly the VocabularyEntry shape.
+        return cast("list[VocabularyEntry] | None", find_vocabulary(self._store, account_id, library_arn, limit))

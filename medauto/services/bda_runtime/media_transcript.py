@@ -1,17 +1,21 @@
-"""Speech in AUDIO and VIDEO assets: run the recognizer and speaker labelling, then shape BDA's transcript pieces
-(the "[spk_0]: ..." representation, audio_items, audio_segments) shared by both modalities."""
+"""Speech in AUDIO and VIDEO assets: run the recognizer (biased by the project's library vocabulary, whose display
+forms then rewrite the words) and speaker labelling, then shape BDA's transcript pieces (the "[spk_0]: ..."
+representation, audio_items, audio_segments) shared by both modalities."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from medauto.engines import registry
 from medauto.engines.media.decode import ASR_SAMPLE_RATE, decode_audio
 from medauto.engines.media.speakers import label_speakers
-from medauto.engines.media.types import Recognizer, Transcript, Utterance
-from medauto.services.bda_runtime.media_options import BDA_LANGUAGES
+from medauto.engines.media.types import Recognizer, Transcript, Utterance, VocabularyPhrase
+from medauto.engines.media.vocabulary import display_forms
+from medauto.services.bda_runtime.catalog import VocabularyEntry
+from medauto.services.bda_runtime.media_options import BDA_LANGUAGES, WHISPER_LANGUAGES
 
 ASR_ENGINE = "audio.asr.whisper-base.v1"
 # The asr_engine setting; build_components passes it on in the environment, as it does the device settings.
@@ -30,6 +34,18 @@ def default_recognizer() -> Recognizer:
     return recognizer
 
 
+def vocabulary_phrases(entries: Sequence[VocabularyEntry]) -> tuple[VocabularyPhrase, ...]:
+    """Library phrases as the recognizer takes them: BDA language codes become Whisper's ("CN" -> "zh")."""
+    return tuple(
+        VocabularyPhrase(
+            entry["text"],
+            entry.get("displayAsText"),
+            WHISPER_LANGUAGES.get(entry["language"], entry["language"].lower()),
+        )
+        for entry in entries
+    )
+
+
 def transcribe(
     data: bytes,
     recognizer: Recognizer,
@@ -38,10 +54,15 @@ def transcribe(
     speakers: bool,
     channels: bool,
     multilingual: bool = False,
+    vocabulary: Sequence[VocabularyEntry] = (),
 ) -> Transcript:
-    """Decode the first audio track at 16 kHz, recognise the mono mix, then label speakers and channels."""
+    """Decode the first audio track at 16 kHz, recognise the mono mix (favouring the vocabulary's phrases and
+    writing them in their display forms), then label speakers and channels."""
     audio = decode_audio(data, ASR_SAMPLE_RATE)
-    recognized = recognizer.recognize(audio.mono, audio.sample_rate, languages, multilingual)
+    phrases = vocabulary_phrases(vocabulary)
+    recognized = recognizer.recognize(audio.mono, audio.sample_rate, languages, multilingual, phrases)
+    if phrases:
+        recognized = replace(recognized, utterances=display_forms(recognized.utterances, phrases))
     return label_speakers(recognized, audio, speakers=speakers, channels=channels)
 
 

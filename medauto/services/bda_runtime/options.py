@@ -6,8 +6,11 @@ overrideConfiguration); a request without a project gets the defaults a new proj
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from medauto.services.bda_runtime.catalog import VocabularyEntry
 
 ENABLED = "ENABLED"
 
@@ -77,9 +80,13 @@ class InvocationOptions:
     image: ImageOptions = field(default_factory=ImageOptions)
     routing: dict[str, str] = field(default_factory=dict)  # file extension ("png") -> modality
     project: dict[str, Any] | None = field(default=None, compare=False)  # as stored; audio/video read it
+    # The phrases of the libraries the project links (catalog.snapshot): speech recognition favours them.
+    vocabulary: tuple[VocabularyEntry, ...] = field(default=(), compare=False)
 
     @classmethod
-    def from_project(cls, project: dict[str, Any] | None) -> InvocationOptions:
+    def from_project(
+        cls, project: dict[str, Any] | None, vocabulary: Sequence[VocabularyEntry] = ()
+    ) -> InvocationOptions:
         project = project or {}
         standard = project.get("standardOutputConfiguration") or {}
         override = project.get("overrideConfiguration") or {}
@@ -89,4 +96,5 @@ class InvocationOptions:
             image=ImageOptions.from_project(standard),
             routing=routing,
             project=project or None,
+            vocabulary=tuple(vocabulary),
         )

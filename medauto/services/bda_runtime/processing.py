@@ -119,11 +119,11 @@ def _media(
     if modality is Modality.AUDIO:
         from medauto.services.bda_runtime.audio_output import audio_standard_output
 
-        standard = audio_standard_output(data, options.project, asset)
+        standard = audio_standard_output(data, options.project, asset, vocabulary=options.vocabulary)
     else:
         from medauto.services.bda_runtime.video_output import video_standard_output
 
-        standard = video_standard_output(data, options.project, asset)
+        standard = video_standard_output(data, options.project, asset, vocabulary=options.vocabulary)
     if custom is None:
         return AssetResult(modality, (Segment(standard),))
     # Blueprints read media through its transcript (and on-screen text), one utterance per line.

@@ -70,7 +70,7 @@ class BdaRuntimeProvider:
 
     # -- shared processing ------------------------------------------------------------------------------
     def process(self, data: bytes, snap: dict[str, Any], asset: AssetInfo) -> AssetResult:
-        options = InvocationOptions.from_project(snap.get("project"))
+        options = InvocationOptions.from_project(snap.get("project"), snap.get("vocabulary") or ())
         blueprints = snap.get("blueprints") or []
         custom = self._custom_stage(blueprints) if (blueprints and self._custom_stage) else None
         return process_asset(data, options, asset, parser=self._parser, custom=custom, limits=self._limits)

@@ -25,6 +25,7 @@ from medauto.engines.media.types import (
 from medauto.engines.media.video import FrameReader, analyse_video
 from medauto.engines.summary import extractive_summary
 from medauto.services.bda_runtime.audio_output import asset_error, probe_asset, summarize
+from medauto.services.bda_runtime.catalog import VocabularyEntry
 from medauto.services.bda_runtime.document_output import AssetInfo
 from medauto.services.bda_runtime.geometry import location
 from medauto.services.bda_runtime.media_options import MediaLimits, VideoOptions
@@ -202,6 +203,7 @@ def video_standard_output(
     recognizer: Recognizer | None = None,
     read: FrameReader | None = None,
     limits: MediaLimits | None = None,
+    vocabulary: Sequence[VocabularyEntry] = (),
 ) -> dict[str, Any]:
     """The standard output ``result.json`` of one video asset; raises processing.AssetError for input the caller
     must fix (corrupt file, no video stream, unsupported codec, longer than 120 minutes)."""
@@ -214,7 +216,9 @@ def video_standard_output(
         if "TRANSCRIPT" in options.categories and info.audio is not None:
             # Video projects have no language or labelling settings: detect the language, label speakers.
             recognizer = recognizer or default_recognizer()
-            transcript = transcribe(data, recognizer, languages=None, speakers=True, channels=False)
+            transcript = transcribe(
+                data, recognizer, languages=None, speakers=True, channels=False, vocabulary=vocabulary
+            )
         reader = (read or default_frame_reader()) if "TEXT_DETECTION" in options.categories else None
         analysis = analyse_video(
             data, info.video.frame_rate, read=reader, utterances=transcript.utterances if transcript else ()
