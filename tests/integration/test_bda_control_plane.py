@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Server, start_server, stop_server
-from tests.integration.bda_helpers import error_of, unique
+from tests.integration.bda_helpers import control_plane_server, error_of, unique
 
 pytestmark = pytest.mark.integration
 
@@ -39,9 +39,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def bda_server(data_dir: Path) -> Iterator[Server]:
-    server = start_server(data_dir, "--credentials", CREDENTIALS, "--job-threads", "0")
-    yield server
-    stop_server(server)
+    yield from control_plane_server(data_dir, CREDENTIALS)
 
 
 @pytest.fixture(scope="module")
