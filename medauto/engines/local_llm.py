@@ -80,19 +80,10 @@ class LocalChatModel:
             verbose=False,
         )
 
-    @property
-    def context_tokens(self) -> int:
-        return _CONTEXT_TOKENS
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False))
-
     def complete_json(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any],
                       max_tokens: int | None = None) -> dict[str, Any]:
-        """The model's reply as a JSON object following ``schema`` (greedy decoding, grammar-constrained).
-
-        llama.cpp keeps the previous prompt's tokens: asks that share a long prefix (the document) only pay for
-        what differs."""
+        """The model's reply as a JSON object following ``schema`` (greedy decoding, grammar-constrained); an
+        answer cut at ``max_tokens`` keeps its completed members (see ``complete_members``)."""
         with self._lock:
             try:
                 reply = self._llama.create_chat_completion(
