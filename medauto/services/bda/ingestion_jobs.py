@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from medauto.services.bda.api import LibraryIngestionJobOperationType as Op
@@ -27,6 +27,14 @@ from medauto.storage.resources import Resource, ResourceStore
 RESULTS_FILE = "ingestion_results.json"
 SUCCEEDED, REJECTED = "SUCCEEDED", "FAILED"
 _SCAN = 200
+# A job runs inside its Invoke call (seconds even for the largest accepted manifest). One still IN_PROGRESS this
+# long after it started was cut off by a server that stopped: it is shown FAILED, never IN_PROGRESS forever.
+ABANDONED_AFTER = timedelta(minutes=15)
+_ABANDONED = (
+    "InternalServerException",
+    "The server stopped while this job ran; some of its entities may have been applied. UPSERT and DELETE are "
+    "idempotent: invoke the job again.",
+)
 
 
 @dataclass
@@ -142,8 +150,17 @@ def finished(job: Resource, outcome: Outcome, result_uri: str | None, at: dateti
     return job.with_changes(body=body, modified=at)
 
 
+def settled(job: Resource, now: datetime | None = None) -> Resource:
+    """``job`` as it must be reported: an abandoned IN_PROGRESS job reads as FAILED (see ABANDONED_AFTER)."""
+    now = now or datetime.now(UTC)
+    if job.body["status"] != Status.IN_PROGRESS.value or now - job.modified < ABANDONED_AFTER:
+        return job
+    body = {**job.body, "status": Status.FAILED.value, "errorType": _ABANDONED[0], "errorMessage": _ABANDONED[1]}
+    return job.with_changes(body=body)
+
+
 def job_summary(job: Resource) -> dict[str, Any]:
-    body = job.body
+    body = settled(job).body
     shape: dict[str, Any] = {
         "jobArn": resource_arn(job),
         "jobStatus": body["status"],
@@ -158,6 +175,7 @@ def job_summary(job: Resource) -> dict[str, Any]:
 
 def job_view(job: Resource) -> dict[str, Any]:
     """``DataAutomationLibraryIngestionJob``; once written, the output names the results file itself."""
+    job = settled(job)
     shape = job_summary(job)
     shape["outputConfiguration"] = {"s3Uri": job.body.get("result") or job.body["output"]}
     for member in ("errorType", "errorMessage"):
