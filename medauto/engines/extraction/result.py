@@ -51,17 +51,18 @@ class ExtractionResult:
 
     def confidence(self) -> float:
         """Mean confidence over the leaf fields (tables count by their cells)."""
-        scores = [e.confidence for e in _walk(self.evidence)]
+        scores = [e.confidence for e in evidence_leaves(self.evidence)]
         return sum(scores) / len(scores) if scores else 0.0
 
 
-def _walk(node: Any) -> list[FieldEvidence]:
+def evidence_leaves(node: Any) -> list[FieldEvidence]:
+    """Every FieldEvidence under ``node`` (groups, tables and lists walked), in order."""
     if isinstance(node, FieldEvidence):
         return [node]
     if isinstance(node, dict):
-        return [e for child in node.values() for e in _walk(child)]
+        return [e for child in node.values() for e in evidence_leaves(child)]
     if isinstance(node, list):
-        return [e for child in node for e in _walk(child)]
+        return [e for child in node for e in evidence_leaves(child)]
     return []
 
 

@@ -24,7 +24,7 @@ from medauto.engines.extraction.normalize import (
     parse_number,
     prefers_day_first,
 )
-from medauto.engines.extraction.result import ExtractionResult, FieldEvidence, FieldExtractor
+from medauto.engines.extraction.result import ExtractionResult, FieldExtractor, evidence_leaves
 from medauto.engines.extraction.schema import BlueprintSchema, FieldSpec, FieldType
 
 Path = tuple[str, ...]
@@ -126,18 +126,8 @@ def _extracted(result: ExtractionResult, path: Path) -> tuple[Any, float]:
     values: Any = result.values
     for part in path:
         node, values = node[part], values[part]
-    cells = _cells(node)
+    cells = evidence_leaves(node)
     return values, sum(c.confidence for c in cells) / len(cells) if cells else 0.0
-
-
-def _cells(node: Any) -> list[FieldEvidence]:
-    if isinstance(node, FieldEvidence):
-        return [node]
-    if isinstance(node, dict):
-        return [c for child in node.values() for c in _cells(child)]
-    if isinstance(node, list):
-        return [c for child in node for c in _cells(child)]
-    return []
 
 
 def _empty(value: Any) -> bool:
